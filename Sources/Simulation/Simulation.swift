@@ -1,0 +1,2 @@
+/// The Raft simulation harness.
+public enum Simulation {}

@@ -1,0 +1,1 @@
+print("cockatrice-bench: not built yet")

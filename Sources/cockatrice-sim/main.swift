@@ -1,0 +1,1 @@
+print("cockatrice-sim: not built yet")
