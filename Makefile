@@ -1,0 +1,60 @@
+# Cockatrice: build, test, run. `make run` and `make test` work on a fresh Debian machine:
+# they install the system libraries they need first (scripts/install-deps.sh).
+SWIFT      ?= swift
+PREFIX     ?= /usr/local
+DATA       ?= /tmp/cockatrice
+HTTP_PORT  ?= 8080
+PORT       ?= 7070
+SEEDS      ?= 200
+SEED_START ?= 1
+RELEASE    := .build/release
+SDK_DIR    ?= .build/plugin-sdk
+PLUGIN_DIR := Examples/ReverseAnalyzerPlugin
+
+.PHONY: all deps build test run plugin-sdk example-plugin install sim clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+## build: release build of cockatrice and its tools
+build: deps
+	$(SWIFT) build -c release
+
+## test: every test (unit, simulation, end-to-end with real processes), debug build
+test: deps
+	$(SWIFT) test
+
+## run: a standalone server on the default ports, data under $(DATA)
+run: build
+	@mkdir -p $(DATA)
+	@echo "cockatrice: REST API on http://localhost:$(HTTP_PORT), data in $(DATA)"
+	@echo "  try: curl -s -X PUT http://localhost:$(HTTP_PORT)/indices/myindex --data-binary @./conf/schema.yaml -H 'Content-Type: application/yaml'"
+	@echo "       curl -s -X PUT http://localhost:$(HTTP_PORT)/indices/myindex/documents/1 --data-binary @./example/doc1.json -H 'Content-Type: application/json'"
+	@echo "       curl -s 'http://localhost:$(HTTP_PORT)/indices/myindex/search?query=search&sync=true'"
+	$(RELEASE)/cockatrice server --port=$(PORT) --http-port=$(HTTP_PORT) \
+		--index-dir=$(DATA)/index --snapshot-file=$(DATA)/snapshot.zip
+
+## plugin-sdk: what an out-of-tree plugin compiles against (module files, ABI id, build script)
+plugin-sdk: build
+	scripts/plugin-sdk.sh $(RELEASE) $(SDK_DIR)
+
+## example-plugin: build Examples/ReverseAnalyzerPlugin against the SDK, as a plugin author would
+example-plugin: plugin-sdk
+	$(MAKE) -C $(PLUGIN_DIR) SDK=$(abspath $(SDK_DIR))
+	@echo "try: $(RELEASE)/cockatrice analyze --analyzer=reverse --plugin=$(PLUGIN_DIR)/build/libReverseAnalyzerPlugin.so 'Hello World'"
+
+## install: cockatrice to $(PREFIX)/bin, the plugin SDK to $(PREFIX)/lib/cockatrice/sdk
+install: plugin-sdk
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/cockatrice
+	install -m 755 $(RELEASE)/cockatrice $(DESTDIR)$(PREFIX)/bin/cockatrice
+	rm -rf $(DESTDIR)$(PREFIX)/lib/cockatrice/sdk
+	cp -R $(SDK_DIR) $(DESTDIR)$(PREFIX)/lib/cockatrice/sdk
+
+## sim: the Raft simulation over SEEDS seeds from SEED_START, release build
+sim: deps
+	$(SWIFT) run -c release cockatrice-sim --seeds $(SEEDS) --seed-start $(SEED_START)
+
+clean:
+	rm -rf .build $(PLUGIN_DIR)/build

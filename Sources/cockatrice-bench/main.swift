@@ -1,1 +1,0 @@
-print("cockatrice-bench: not built yet")

@@ -1,0 +1,68 @@
+@testable import Core
+import Testing
+
+@Suite struct ConfigParserTests {
+    @Test func resolvesPlainScalarsByTheCoreSchema() throws {
+        let value = try ConfigParser.parse("""
+            a: on
+            b: yes
+            c: true
+            d: 12
+            e: 1.5
+            f: null
+            g: "12"
+            h: ~
+            i: -3
+            j: 1e3
+            k: 0x1F
+            l: 2018-07-04
+            """)
+        let map = try #require(value.mapValue)
+        #expect(map["a"] == .string("on"))
+        #expect(map["b"] == .string("yes"))
+        #expect(map["c"] == .bool(true))
+        #expect(map["d"] == .int(12))
+        #expect(map["e"] == .double(1.5))
+        #expect(map["f"] == .null)
+        #expect(map["g"] == .string("12"))
+        #expect(map["h"] == .null)
+        #expect(map["i"] == .int(-3))
+        #expect(map["j"] == .double(1000))
+        #expect(map["k"] == .int(31))
+        #expect(map["l"] == .string("2018-07-04"))
+        #expect(map.keys == ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"], "file order is kept")
+    }
+
+    @Test func parsesJSONWithTheSameValues() throws {
+        let json = try ConfigParser.parse(#"{"x": [1, 2.5, "s", true, null, {"y": "\u00e9\/"}]}"#)
+        let yaml = try ConfigParser.parse("x: [1, 2.5, s, true, null, {y: \"é/\"}]")
+        #expect(json == yaml)
+    }
+
+    @Test func syntaxErrorsSayWhere() {
+        #expect {
+            _ = try ConfigParser.parse("schema:\n  a: [1, 2\n  b: 3\n")
+        } throws: { error in
+            guard case ConfigError.syntax(let reason) = error else { return false }
+            return reason.contains("line") || reason.contains("3:")
+        }
+    }
+
+    @Test func aliasBombIsRefusedNotExpanded() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 {
+            let refs = Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ")
+            yaml += "a\(i): &a\(i) [\(refs)]\n"
+        }
+        #expect {
+            _ = try ConfigParser.parse(yaml)
+        } throws: { error in
+            "\(error)".contains("expands to more than")
+        }
+    }
+
+    @Test func smallAliasesAreExpanded() throws {
+        let value = try ConfigParser.parse("base: &b {stored: true}\nfield: *b\n")
+        #expect(value.mapValue?["field"] == .map(ConfigMap([("stored", .bool(true))])))
+    }
+}
