@@ -18,8 +18,10 @@ fi
 rm -rf "$sdk_dir"
 mkdir -p "$sdk_dir/Modules" "$sdk_dir/include"
 cp -R "$build_dir/Modules/." "$sdk_dir/Modules/"
-# Core's dependencies' C modules (Yams's libyaml shim) are referenced by its module file.
-for include in "$root"/.build/checkouts/*/Sources/C*/include; do
+# C modules of Core's dependencies, in case a module file references them. The checkouts sit in
+# the scratch directory, two levels above the configuration's build directory.
+scratch=$(realpath "$build_dir/../..")
+for include in "$scratch"/checkouts/*/Sources/C*/include; do
     [ -d "$include" ] && cp -R "$include" "$sdk_dir/include/$(basename "$(dirname "$include")")"
 done
 "$build_dir/cockatrice" plugins --abi-id > "$sdk_dir/abi-id"

@@ -1,6 +1,6 @@
 import Foundation
 
-import Yams
+internal import Yams
 
 /// Parses YAML or JSON text into `ConfigValue`s.
 ///
