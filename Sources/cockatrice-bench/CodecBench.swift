@@ -19,6 +19,7 @@ struct CodecBench: ParsableCommand {
 
     func run() throws {
         let data = try CorpusText.read(corpus, limit: bytes)
+        guard !data.isEmpty else { throw ValidationError("--corpus: \(corpus) has no text") }
         var results: [String: Any] = ["engine": "cockatrice", "input_bytes": data.count, "block_bytes": block]
         let codecs: [any Codec] = [LZ4Codec(), DeflateCodec(), NoneCodec()]
         for codec in codecs {
@@ -92,6 +93,10 @@ enum CorpusText {
         let raw = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw ValidationError("--corpus: cannot read \(path)") }
+        guard path.hasSuffix(".jsonl") || path.hasSuffix(".jsonl.gz") else {
+            // Plain text: used as it is.
+            return Array([UInt8](raw).prefix(limit))
+        }
         var text: [UInt8] = []
         for line in raw.split(separator: UInt8(ascii: "\n")) where text.count < limit {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }

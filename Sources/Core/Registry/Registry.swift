@@ -103,6 +103,13 @@ public struct RegistryListing: Sendable, Hashable, Codable {
     public var aliases: [String]
     public var provider: String
     public var summary: String
+
+    public init(name: String, aliases: [String], provider: String, summary: String) {
+        self.name = name
+        self.aliases = aliases
+        self.provider = provider
+        self.summary = summary
+    }
 }
 
 /// Why a registration was refused.
