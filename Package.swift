@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "cockatrice",
             dependencies: [
-                "Core", "Analyzers", "Plugins",
+                "Core", "Analyzers", "Plugins", "CDeflate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: [

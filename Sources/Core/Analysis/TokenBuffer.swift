@@ -71,6 +71,25 @@ public struct TokenBuffer: Sendable {
         try arena.withUnsafeBufferPointer(body)
     }
 
+    /// The whole arena, mutable, for filters that rewrite every term in place in one pass
+    /// without a closure per token (ASCII lowercasing). Bytes may be changed, not added or
+    /// removed; bytes of removed tokens are in there too, so the rewrite must be harmless to them.
+    @inlinable
+    public mutating func withMutableArena<R>(_ body: (UnsafeMutableBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try arena.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
+    /// Copies `bytes` into the arena without making a token and returns where they start. A
+    /// tokenizer whose terms are slices of its input copies the input once this way and adds
+    /// its tokens with `append(sharingTermAt:)`, instead of one copy per term.
+    @inlinable
+    public mutating func appendArenaBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let start = arena.count
+        arena.append(contentsOf: bytes)
+        pendingStart = arena.count
+        return Int32(start)
+    }
+
     /// Rewrites token `index`'s term in place. `body` gets the term's bytes and returns the new
     /// length, which must not exceed the old one (lowercasing ASCII, stripping, stemming that
     /// only shortens). Longer rewrites build a new term with `startTerm`/`finishTerm`.
