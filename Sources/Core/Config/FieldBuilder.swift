@@ -59,7 +59,8 @@ struct FieldBuilder {
         try args.allowOnly(Self.allowedArgs[type] ?? [])
 
         var field = FieldConfig(name: name, type: type)
-        field.stored = try args.bool("stored", default: false)
+        // A STORED field exists to be stored; for the others it is opt-in, as in Whoosh.
+        field.stored = try args.bool("stored", default: type == .stored)
         field.unique = try args.bool("unique", default: false)
         field.fieldBoost = try args.double("field_boost", default: 1) ?? 1
         guard field.fieldBoost.isFinite && field.fieldBoost > 0 else {
