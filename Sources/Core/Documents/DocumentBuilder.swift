@@ -28,6 +28,11 @@ public struct DocumentBuilder: Sendable {
         return try build(members: parsed.members, rawValues: raw, id: id)
     }
 
+    /// Builds a document from a parsed request body item.
+    public func build(_ item: RequestBody.Item, id: String? = nil) throws(DocumentError) -> (id: String, document: Document) {
+        try build(members: item.members, rawValues: item.rawValues, id: id)
+    }
+
     /// Builds a document from parsed members (YAML bodies, bulk items).
     ///
     /// - Parameter rawValues: the exact JSON text of each member's value, parallel to `members`,
@@ -142,7 +147,12 @@ public struct DocumentBuilder: Sendable {
             }
             return [try numericValue(text, options: options, field: field.name)]
         case .datetime:
-            guard case .string(let s) = value else { throw wrongType("a datetime string (YYYYMMDDhhmmss or ISO 8601)") }
+            let s: String
+            switch value {
+            case .string(let text): s = text
+            case .number(let digits) where digits.allSatisfy(\.isNumber): s = digits  // YAML's unquoted 20180704054100
+            default: throw wrongType("a datetime string (YYYYMMDDhhmmss or ISO 8601)")
+            }
             guard let period = DateTimeValue.parse(s) else {
                 throw DocumentError(field: field.name, reason: "field '\(field.name)' (datetime): '\(s)' is not YYYYMMDDhhmmss (or a prefix of it) nor ISO 8601")
             }

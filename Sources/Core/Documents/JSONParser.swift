@@ -51,6 +51,44 @@ public struct JSONParser {
         return (members, spans)
     }
 
+    /// Parses a top-level array; each element that is an object comes with the byte ranges of
+    /// its members' values (bulk bodies), others as they are for the caller to refuse by position.
+    public static func parseArrayWithSpans(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth) throws(JSONError)
+        -> [(value: JSONValue, spans: [Range<Int>]?)]
+    {
+        var parser = JSONParser(bytes, maxDepth: maxDepth)
+        parser.skipWhitespace()
+        guard parser.peek() == UInt8(ascii: "[") else { throw parser.error("expected a JSON array") }
+        parser.index += 1
+        var items: [(value: JSONValue, spans: [Range<Int>]?)] = []
+        parser.skipWhitespace()
+        if parser.peek() == UInt8(ascii: "]") {
+            parser.index += 1
+        } else {
+            while true {
+                parser.skipWhitespace()
+                if parser.peek() == UInt8(ascii: "{") {
+                    var spans: [Range<Int>] = []
+                    let members = try parser.parseObjectMembers(depth: 2, spans: &spans)
+                    items.append((.object(members), spans))
+                } else {
+                    items.append((try parser.parseValue(depth: 1), nil))
+                }
+                parser.skipWhitespace()
+                switch parser.peek() {
+                case UInt8(ascii: ",")?: parser.index += 1
+                case UInt8(ascii: "]")?: parser.index += 1
+                case nil: throw parser.error("unexpected end of input, expected ',' or ']'")
+                default: throw parser.error("expected ',' or ']'")
+                }
+                if bytes[parser.index - 1] == UInt8(ascii: "]") { break }
+            }
+        }
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
+        return items
+    }
+
     private mutating func parseDocument() throws(JSONError) -> JSONValue {
         skipWhitespace()
         let value = try parseValue(depth: 0)
