@@ -11,7 +11,7 @@ RELEASE    := .build/release
 SDK_DIR    ?= .build/plugin-sdk
 PLUGIN_DIR := Examples/ReverseAnalyzerPlugin
 
-.PHONY: all deps build test run plugin-sdk example-plugin install sim clean
+.PHONY: all deps build test run plugin-sdk example-plugin install sim bench clean
 
 all: build
 
@@ -55,6 +55,10 @@ install: plugin-sdk
 ## sim: the Raft simulation over SEEDS seeds from SEED_START, release build
 sim: deps
 	$(SWIFT) run -c release cockatrice-sim --seeds $(SEEDS) --seed-start $(SEED_START)
+
+## bench: cockatrice-bench next to tantivy on ../shared/bench, in the same run; prints the ratios
+bench: build
+	scripts/bench.sh
 
 clean:
 	rm -rf .build $(PLUGIN_DIR)/build
