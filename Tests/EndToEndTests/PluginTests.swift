@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// An out-of-tree plugin, built the way its author would (`make plugin-sdk`, then the example's
+/// own Makefile against the SDK), loaded into the real `cockatrice` binary. The test runner
+/// itself does not export Core's symbols, so only the real binary can prove this.
+@Suite(.serialized) struct PluginTests {
+    static let work: URL = FileManager.default.temporaryDirectory.appendingPathComponent("cockatrice-plugin-test-\(getpid())")
+
+    /// Builds the SDK from this build and the example plugin against it, once for the suite.
+    static let plugin: Result<URL, PluginBuildError> = {
+        let sdk = work.appendingPathComponent("sdk")
+        let out = work.appendingPathComponent("out")
+        let script = """
+            set -e
+            scripts/plugin-sdk.sh '\(Executables.buildDirectory.path)' '\(sdk.path)'
+            make -s -C Examples/ReverseAnalyzerPlugin SDK='\(sdk.path)' OUT='\(out.path)'
+            """
+        guard let result = try? Executables.shell(script), result.status == 0 else {
+            return .failure(PluginBuildError(message: (try? Executables.shell(script).stderr) ?? "could not run the build"))
+        }
+        return .success(out.appendingPathComponent("libReverseAnalyzerPlugin.so"))
+    }()
+
+    struct PluginBuildError: Error { var message: String }
+
+    func builtPlugin() throws -> URL {
+        switch Self.plugin {
+        case .success(let url): return url
+        case .failure(let error):
+            Issue.record("building the example plugin failed: \(error.message)")
+            throw error
+        }
+    }
+
+    @Test func pluginsListsTheExampleNextToTheBuiltins() throws {
+        let plugin = try builtPlugin()
+        let result = try Executables.cockatrice("plugins", "--plugin=\(plugin.path)")
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        func entry(_ kind: String, _ name: String) -> [String: Any]? {
+            (json[kind] as? [[String: Any]])?.first { $0["name"] as? String == name }
+        }
+        #expect(entry("analyzer", "reverse")?["provider"] as? String == "libReverseAnalyzerPlugin.so")
+        #expect(entry("analyzer", "reverse")?["aliases"] as? [String] == ["example.ReverseAnalyzer"])
+        #expect(entry("tokenizer", "example_words") != nil)
+        #expect(entry("filter", "example_reverse") != nil)
+        #expect(entry("codec", "lz4")?["provider"] as? String == "builtin")
+        let loaded = try #require(json["plugins"] as? [[String: Any]])
+        #expect(loaded.first?["abi"] as? String == json["abi"] as? String)
+    }
+
+    @Test func thePluginsAnalyzerTokenizesAsWritten() throws {
+        let plugin = try builtPlugin()
+        let result = try Executables.cockatrice("analyze", "--analyzer=reverse", "--plugin=\(plugin.path)", "Hello, Wörld 42!")
+        #expect(result.status == 0, "\(result.stderr)")
+        let tokens = try #require(try result.json()["tokens"] as? [[String: Any]])
+        #expect(tokens.compactMap { $0["token"] as? String } == ["olleh", "dlröw", "24"])
+        #expect(tokens.compactMap { $0["start_offset"] as? Int } == [0, 7, 13])
+        #expect(tokens.compactMap { $0["end_offset"] as? Int } == [5, 12, 15])
+        #expect(tokens.compactMap { $0["position"] as? Int } == [0, 1, 2])
+    }
+
+    @Test func anIndexConfigCanUseThePluginsComponents() throws {
+        let plugin = try builtPlugin()
+        let schema = Self.work.appendingPathComponent("schema.yaml")
+        try """
+            schema:
+              id: {field_type: id, args: {unique: true, stored: true}}
+              body: {field_type: text, args: {analyzer: mirrored}}
+            analyzers:
+              mirrored:
+                tokenizer: example_words
+                filters: [example_reverse]
+            """.write(to: schema, atomically: true, encoding: .utf8)
+        let result = try Executables.cockatrice("analyze", "--schema=\(schema.path)", "--field=body", "--plugin=\(plugin.path)", "Abc def")
+        #expect(result.status == 0, "\(result.stderr)")
+        let tokens = try #require(try result.json()["tokens"] as? [[String: Any]])
+        #expect(tokens.compactMap { $0["token"] as? String } == ["cba", "fed"])
+        // Without the plugin the same config is refused, naming what is missing.
+        let without = try Executables.cockatrice("analyze", "--schema=\(schema.path)", "--field=body", "Abc def")
+        #expect(without.status == 2)
+        #expect(without.stderr.contains("analyzers.mirrored.tokenizer: unknown tokenizer 'example_words'"), "\(without.stderr)")
+    }
+
+    @Test func aPluginBuiltForAnotherCoreIsRefusedNamingBothABIs() throws {
+        _ = try builtPlugin()
+        let sdk = Self.work.appendingPathComponent("sdk")
+        let otherSDK = Self.work.appendingPathComponent("other-sdk")
+        let out = Self.work.appendingPathComponent("other-out")
+        let foreign = "core-0123456789abcdef-debug"
+        let build = try Executables.shell("""
+            set -e
+            rm -rf '\(otherSDK.path)' && cp -R '\(sdk.path)' '\(otherSDK.path)'
+            echo \(foreign) > '\(otherSDK.path)/abi-id'
+            make -s -C Examples/ReverseAnalyzerPlugin SDK='\(otherSDK.path)' OUT='\(out.path)'
+            """)
+        #expect(build.status == 0, "\(build.stderr)")
+        let host = try #require(try Executables.cockatrice("plugins", "--abi-id").stdout.split(separator: "\n").first)
+        let result = try Executables.cockatrice("plugins", "--plugin=\(out.appendingPathComponent("libReverseAnalyzerPlugin.so").path)")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(foreign) && result.stderr.contains(String(host)), "\(result.stderr)")
+    }
+
+    @Test func aFileThatIsNotAPluginIsRefused() throws {
+        let notAPlugin = Self.work.appendingPathComponent("not-a-plugin.so")
+        try FileManager.default.createDirectory(at: Self.work, withIntermediateDirectories: true)
+        try "hello".write(to: notAPlugin, atomically: true, encoding: .utf8)
+        let result = try Executables.cockatrice("plugins", "--plugin=\(notAPlugin.path)")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--plugin") && result.stderr.contains("cannot load"), "\(result.stderr)")
+    }
+}
