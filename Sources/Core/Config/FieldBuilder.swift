@@ -28,10 +28,7 @@ struct FieldBuilder {
         guard case .map(let entry) = definition else {
             throw .badValue(path: path, expected: "a mapping with 'field_type' and 'args'", got: definition.displayText)
         }
-        for key in entry.keys where !["field_type", "args"].contains(key) {
-            let hint = key == "attributes" ? " (did you mean 'args'?)" : ""
-            context.warnings.append("\(path).\(key): unknown key ignored\(hint)")
-        }
+        context.warnUnknownKeys(entry, allowed: ["field_type", "args"], path: path)
         guard let typeValue = entry["field_type"] else { throw .missingKey(path: "\(path).field_type") }
         guard case .string(let typeName) = typeValue else {
             throw .badValue(path: "\(path).field_type", expected: "a field type name", got: typeValue.displayText)

@@ -84,10 +84,7 @@ public struct IndexConfigLoader: Sendable {
 
     /// The `class` and `args` of an entry, warning about other keys.
     static func classAndArgs(_ entry: ConfigMap, path: String, otherKeys: [String] = [], context: inout LoadContext) throws(ConfigError) -> (String, ComponentArgs) {
-        for key in entry.keys where !(["class", "args"] + otherKeys).contains(key) {
-            let hint = key == "attributes" ? " (did you mean 'args'?)" : ""
-            context.warnings.append("\(path).\(key): unknown key ignored\(hint)")
-        }
+        context.warnUnknownKeys(entry, allowed: ["class", "args"] + otherKeys, path: path)
         guard let classValue = entry["class"] else { throw .missingKey(path: "\(path).class") }
         guard case .string(let className) = classValue else {
             throw .badValue(path: "\(path).class", expected: "a class name", got: classValue.displayText)
@@ -124,9 +121,7 @@ public struct IndexConfigLoader: Sendable {
             guard let tokenizerValue = entry["tokenizer"] else {
                 throw .invalid(path: path, reason: "an analyzer needs either 'class' (and 'args') or 'tokenizer' (and 'filters')")
             }
-            for key in entry.keys where !["tokenizer", "filters"].contains(key) {
-                context.warnings.append("\(path).\(key): unknown key ignored")
-            }
+            context.warnUnknownKeys(entry, allowed: ["tokenizer", "filters"], path: path)
             guard case .string(let tokenizerName) = tokenizerValue else {
                 throw .badValue(path: "\(path).tokenizer", expected: "a tokenizer name", got: tokenizerValue.displayText)
             }
@@ -220,33 +215,33 @@ struct LoadContext {
         }
     }
 
-    /// A tokenizer named in the config's `tokenizers` section, else a registered one with no args.
+    /// A component the config's own section defines under `name`, else a registered one made
+    /// with no args; unknown names list both.
+    func component<Product>(_ kind: ComponentKind<Product>, named name: String, defined: [String: Product], path: String) throws(ConfigError) -> Product {
+        if let component = defined[name] { return component }
+        guard registry.contains(kind, name: name) else {
+            throw .unknownComponent(path: path, kind: kind.name, name: name, known: defined.keys.sorted() + registry.names(of: kind))
+        }
+        return try make(kind, name: name, args: ComponentArgs(path: path), path: path)
+    }
+
     func tokenizer(named name: String, path: String) throws(ConfigError) -> any Tokenizer {
-        if let tokenizer = tokenizers[name] { return tokenizer }
-        guard registry.contains(.tokenizer, name: name) else {
-            throw .unknownComponent(path: path, kind: "tokenizer", name: name,
-                                    known: tokenizers.keys.sorted() + registry.names(of: .tokenizer))
-        }
-        return try make(.tokenizer, name: name, args: ComponentArgs(path: path), path: path)
+        try component(.tokenizer, named: name, defined: tokenizers, path: path)
     }
 
-    /// A filter named in the config's `filters` section, else a registered one with no args.
     func filter(named name: String, path: String) throws(ConfigError) -> any TokenFilter {
-        if let filter = filters[name] { return filter }
-        guard registry.contains(.filter, name: name) else {
-            throw .unknownComponent(path: path, kind: "filter", name: name,
-                                    known: filters.keys.sorted() + registry.names(of: .filter))
-        }
-        return try make(.filter, name: name, args: ComponentArgs(path: path), path: path)
+        try component(.filter, named: name, defined: filters, path: path)
     }
 
-    /// An analyzer named in the config's `analyzers` section, else a registered one with no args.
     func analyzer(named name: String, path: String) throws(ConfigError) -> any Analyzer {
-        if let analyzer = analyzers[name] { return analyzer }
-        guard registry.contains(.analyzer, name: name) else {
-            throw .unknownComponent(path: path, kind: "analyzer", name: name,
-                                    known: analyzers.keys.sorted() + registry.names(of: .analyzer))
+        try component(.analyzer, named: name, defined: analyzers, path: path)
+    }
+
+    /// Warns about the keys of an entry that change nothing (the original's files have some).
+    mutating func warnUnknownKeys(_ entry: ConfigMap, allowed: [String], path: String) {
+        for key in entry.keys where !allowed.contains(key) {
+            let hint = key == "attributes" ? " (did you mean 'args'?)" : ""
+            warnings.append("\(path).\(key): unknown key ignored\(hint)")
         }
-        return try make(.analyzer, name: name, args: ComponentArgs(path: path), path: path)
     }
 }
