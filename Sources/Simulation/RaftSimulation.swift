@@ -1,0 +1,227 @@
+import Core
+
+/// One deterministic simulated run: N nodes of the real Raft code over a simulated network,
+/// disk and clock, clients writing and reading a key-value store throughout, faults injected
+/// from the seed, then healed; online and final invariant checks report every violation.
+public final class RaftSimulation {
+    public let seed: UInt64
+    public let options: SimulationOptions
+    /// Set to print a trace of the run (for replaying a failing seed).
+    public var verbose = false
+
+    var rng: SplitMix64
+    let network: SimNetwork
+    var nodes: [NodeID: SimNode] = [:]
+    var nextNodeID: NodeID
+    var now = 0
+    /// A strictly increasing clock for the history, finer than `now`.
+    var historyClock = 0
+    var failures: [String] = []
+
+    // Invariant state.
+    var leaderOfTerm: [UInt64: NodeID] = [:]
+    /// Every entry applied anywhere (so committed): index -> (term, data).
+    var appliedEntries: [UInt64: (term: UInt64, data: [UInt8])] = [:]
+
+    // Clients.
+    var operations: [ClientOperation] = []
+    var clientBusy: [Int: Int] = [:]  // client -> index in operations
+    var clientIdleUntil: [Int: Int] = [:]
+    var nextOperationID: UInt64 = 1
+
+    // Faults in progress.
+    var healAt: Int?
+    var weatherUntil: Int?
+    var pendingPromotion: NodeID?
+
+    public internal(set) var stats = SimulationStats()
+
+    public init(seed: UInt64, options: SimulationOptions = SimulationOptions()) {
+        self.seed = seed
+        self.options = options
+        rng = SplitMix64(seed: seed)
+        network = SimNetwork(seed: seed ^ 0xA5A5_5A5A_DEAD_BEEF)
+        nextNodeID = NodeID(options.nodes + 1)
+    }
+
+    func random(_ n: Int) -> Int { n <= 1 ? 0 : Int(rng.next() % UInt64(n)) }
+    func chance(_ percent: Int) -> Bool { random(100) < percent }
+
+    func trace(_ text: @autoclosure () -> String) {
+        if verbose { print("[\(now)] \(text())") }
+    }
+
+    func fail(_ text: String) {
+        if failures.count < 20 { failures.append("t=\(now): \(text)") }
+        trace("FAILURE: \(text)")
+    }
+
+    func nodeSeed(_ id: NodeID) -> UInt64 { seed &* 0x9E37_79B9_7F4A_7C15 &+ id &* 0xBF58_476D_1CE4_E5B9 }
+
+    // MARK: Run
+
+    /// Runs the simulation and returns what went wrong (nothing, if it passed).
+    public func run() -> SimulationOutcome {
+        let founders = (1...NodeID(options.nodes)).map { $0 }
+        for id in founders { addNode(id, bootstrap: founders) }
+        let end = options.duration + options.settleLimit
+        var settled = false
+        while now < end && failures.isEmpty {
+            if now == options.duration { healEverything() }
+            if now < options.duration { injectFaults() }
+            restartDueNodes()
+            deliverMessages()
+            tickNodes()
+            runClients()
+            for id in nodes.keys.sorted() { if let node = nodes[id] { process(node) } }
+            checkOnline()
+            if now > options.duration + 50, now % 25 == 0, isSettled() {
+                settled = true
+                break
+            }
+            now += 1
+        }
+        if failures.isEmpty {
+            if !settled { fail("did not settle within \(options.settleLimit) time units after healing: \(statusLine())") }
+            else { checkFinal() }
+        }
+        stats.endTime = now
+        return SimulationOutcome(seed: seed, failures: failures, stats: stats)
+    }
+
+    func addNode(_ id: NodeID, bootstrap: [NodeID]?) {
+        let node = SimNode(id: id, fileIO: SimulatedFileIO(seed: nodeSeed(id) ^ 0x5151), tickPhase: random(options.tickInterval),
+                           tickInterval: options.tickInterval - 2 + random(5))
+        nodes[id] = node
+        start(node, bootstrap: bootstrap)
+    }
+
+    func start(_ node: SimNode, bootstrap: [NodeID]? = nil) {
+        do {
+            try node.start(seed: nodeSeed(node.id) &+ UInt64(now), options: options, bootstrap: bootstrap)
+        } catch {
+            fail("node \(node.id) failed to open its log: \(error)")
+            return
+        }
+        guard let raft = node.raft else { return }
+        if raft.term < node.durableTerm || raft.commitIndex < node.durableCommit {
+            fail("node \(node.id) recovered term \(raft.term) commit \(raft.commitIndex) below durable term \(node.durableTerm) commit \(node.durableCommit)")
+        }
+        trace("node \(node.id) started: term \(raft.term) commit \(raft.commitIndex) last \(raft.lastIndex) conf \(raft.confState)")
+    }
+
+    // MARK: Node loop
+
+    /// A disk operation failed: expected if the node was armed to lose power mid-operation
+    /// (then it crashes), a failure otherwise.
+    func ioFailed(_ node: SimNode, _ error: any Error) {
+        if node.crashDuringIO {
+            trace("node \(node.id) lost power during a disk operation: \(error)")
+            crashNow(node)
+        } else {
+            fail("node \(node.id): I/O error: \(error)")
+        }
+    }
+
+    func deliverMessages() {
+        for message in network.deliverDue(now: now) {
+            guard let node = nodes[message.to], let raft = node.raft else { continue }
+            raft.step(message)
+        }
+    }
+
+    func tickNodes() {
+        for id in nodes.keys.sorted() {
+            guard let node = nodes[id], let raft = node.raft else { continue }
+            if (now + node.tickPhase) % node.tickInterval == 0 { raft.tick() }
+        }
+    }
+
+    func process(_ node: SimNode) {
+        guard let raft = node.raft, let log = node.log else { return }
+        do {
+            switch node.phase {
+            case .idle:
+                guard raft.hasReady else { return }
+                let ready = raft.ready()
+                if let snapshot = ready.snapshot {
+                    try log.applySnapshot(snapshot)
+                    node.durableCommit = max(node.durableCommit, snapshot.metadata.index)
+                }
+                log.save(hardState: ready.hardState, entries: ready.entries)
+                if ready.hardState != nil || !ready.entries.isEmpty {
+                    node.phase = .writing(ready, at: now + random(3))
+                } else {
+                    complete(node, ready)
+                }
+            case .writing(let ready, let at) where at <= now:
+                try log.writePending()
+                node.phase = .syncing(ready, at: now + 1 + random(4))
+            case .syncing(let ready, let at) where at <= now:
+                try log.sync()
+                if let hs = ready.hardState {
+                    node.durableTerm = max(node.durableTerm, hs.term)
+                    node.durableCommit = max(node.durableCommit, hs.commit)
+                }
+                node.phase = .idle
+                complete(node, ready)
+            default:
+                break
+            }
+        } catch {
+            ioFailed(node, error)
+        }
+    }
+
+    /// After persistence: send, install, apply, serve reads, advance.
+    func complete(_ node: SimNode, _ ready: Ready) {
+        guard let raft = node.raft, let log = node.log else { return }
+        if let soft = ready.softState, soft.role == .leader { observeLeader(node) }
+        for message in ready.messages { network.send(message, now: now) }
+        if let snapshot = ready.snapshot {
+            guard let kv = KVStateMachine.restore(snapshot.data) else {
+                fail("node \(node.id): undecodable snapshot at \(snapshot.metadata.index)")
+                return
+            }
+            node.kv = kv
+            node.appliedIndex = snapshot.metadata.index
+            node.appliedConf = snapshot.metadata.confState
+            stats.snapshotsInstalled += 1
+            trace("node \(node.id) installed snapshot \(snapshot.metadata.index)")
+        }
+        for entry in ready.committedEntries {
+            guard entry.index == node.appliedIndex + 1 else {
+                fail("node \(node.id) applied \(entry.index) after \(node.appliedIndex)")
+                return
+            }
+            if let known = appliedEntries[entry.index] {
+                if known.term != entry.term || known.data != entry.data {
+                    fail("node \(node.id) applied a different entry at \(entry.index): term \(entry.term) vs \(known.term)")
+                }
+            } else {
+                appliedEntries[entry.index] = (entry.term, entry.data)
+            }
+            node.appliedIndex = entry.index
+            if entry.type == .confChange {
+                if let change = ConfChange.decode(entry.data) {
+                    node.appliedConf = node.appliedConf.applying(change)
+                    if change.type == .removeNode, change.nodeID == node.id { node.removed = true }
+                }
+            } else if let write = node.kv.apply(entry.data) {
+                acknowledgeWrite(write.operation, at: node.id)
+            }
+        }
+        node.readStates += ready.readStates
+        raft.advance(ready)
+        serveReads(node)
+        if node.appliedIndex >= log.snapshot().metadata.index + UInt64(options.snapshotEvery) {
+            do {
+                try log.createSnapshot(index: node.appliedIndex, confState: node.appliedConf, data: node.kv.snapshot())
+                if node.appliedIndex > 5 { try log.compact(to: node.appliedIndex - 5) }
+                stats.snapshotsTaken += 1
+            } catch {
+                ioFailed(node, error)
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// The Raft simulation harness.
-public enum Simulation {}

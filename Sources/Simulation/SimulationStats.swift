@@ -1,0 +1,16 @@
+/// Counters of one run, for reports.
+public struct SimulationStats: Sendable {
+    public var elections = 0
+    public var crashes = 0
+    public var partitions = 0
+    public var membershipChanges = 0
+    public var snapshotsTaken = 0
+    public var snapshotsInstalled = 0
+    public var acknowledgedWrites = 0
+    public var reads = 0
+    public var committed = 0
+    public var linearizabilityUnknown = 0
+    public var endTime = 0
+
+    public init() {}
+}

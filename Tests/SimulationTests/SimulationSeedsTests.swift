@@ -1,0 +1,68 @@
+import Testing
+import Simulation
+
+/// Runs the deterministic simulation over a few hundred seeds (debug build). `make sim` runs
+/// many more in release.
+@Suite struct SimulationSeedsTests {
+    /// 250 seeds in five groups (swift-testing runs the groups in parallel).
+    @Test(arguments: 0..<5)
+    func seedsRunWithoutInvariantViolations(group: Int) {
+        let first = UInt64(1 + group * 50)
+        expectClean(seeds: first..<(first + 50), options: SimulationOptions())
+    }
+
+    /// Runs the seeds and records one issue per failing seed, with how to replay it.
+    private func expectClean(seeds: Range<UInt64>, options: SimulationOptions) {
+        for seed in seeds {
+            let outcome = RaftSimulation(seed: seed, options: options).run()
+            #expect(outcome.failures.isEmpty, "seed \(seed): \(outcome.failures.joined(separator: "; ")) -- replay: cockatrice-sim --seeds 1 --seed-start \(seed) --nodes \(options.nodes) --steps \(options.duration) --verbose")
+        }
+    }
+
+    @Test func fiveNodeGroupsSurviveLongerRuns() {
+        var options = SimulationOptions()
+        options.nodes = 5
+        options.duration = 6000
+        expectClean(seeds: 1000..<1010, options: options)
+    }
+
+    @Test func hostileNetworkFrequentSnapshotsAndFaults() {
+        var options = SimulationOptions()
+        options.nodes = 5
+        options.snapshotEvery = 4
+        options.maxDropPercent = 40
+        options.faultPercent = 80
+        expectClean(seeds: 2000..<2040, options: options)
+    }
+
+    @Test func aSeedReplaysExactly() {
+        let first = RaftSimulation(seed: 77).run()
+        let second = RaftSimulation(seed: 77).run()
+        #expect(first.stats.endTime == second.stats.endTime)
+        #expect(first.stats.committed == second.stats.committed)
+        #expect(first.stats.elections == second.stats.elections)
+        #expect(first.stats.acknowledgedWrites == second.stats.acknowledgedWrites)
+    }
+
+    @Test func runsExerciseTheFaultsTheyClaim() {
+        // Guards against a harness that silently stopped injecting faults or serving clients.
+        var total = SimulationStats()
+        for seed: UInt64 in 1...20 {
+            let s = RaftSimulation(seed: seed).run().stats
+            total.crashes += s.crashes
+            total.partitions += s.partitions
+            total.membershipChanges += s.membershipChanges
+            total.snapshotsInstalled += s.snapshotsInstalled
+            total.acknowledgedWrites += s.acknowledgedWrites
+            total.reads += s.reads
+            total.elections += s.elections
+        }
+        #expect(total.crashes > 20)
+        #expect(total.partitions > 20)
+        #expect(total.membershipChanges > 10)
+        #expect(total.snapshotsInstalled > 3)
+        #expect(total.acknowledgedWrites > 200)
+        #expect(total.reads > 200)
+        #expect(total.elections > 40)
+    }
+}
