@@ -51,14 +51,7 @@ struct IntraWordFilter: TokenFilter {
                 withUnsafeTemporaryAllocation(of: UInt32.self, capacity: text.count + 1) { scalars in
                     withUnsafeTemporaryAllocation(of: Int.self, capacity: text.count + 1) { offsets in
                         let n = UTF8Scalars.decode(text, offsets: offsets.baseAddress!, scalars: scalars.baseAddress!)
-                        var parts: [Part] = []
-                        split(scalars.baseAddress!, n) { start, end in
-                            parts.append(Part(start: start, end: end, position: position + Int32(parts.count)))
-                        }
-                        if parts.count > 1 && (mergeWords || mergeNums) {
-                            merge(&parts, text: text, offsets: offsets.baseAddress!)
-                        }
-                        for part in parts {
+                        func emit(_ part: Part) {
                             let start = token.startOffset + Int32(part.start)
                             let end = token.startOffset + Int32(part.end)
                             if let merged = part.mergedText {
@@ -70,6 +63,20 @@ struct IntraWordFilter: TokenFilter {
                                                position: part.position, startOffset: start, endOffset: end, flags: token.flags)
                             }
                         }
+                        guard mergeWords || mergeNums else {
+                            // Without merging, parts go straight out: no array per token.
+                            split(scalars.baseAddress!, n) { start, end in
+                                emit(Part(start: start, end: end, position: position))
+                                position += 1
+                            }
+                            return
+                        }
+                        var parts: [Part] = []
+                        split(scalars.baseAddress!, n) { start, end in
+                            parts.append(Part(start: start, end: end, position: position + Int32(parts.count)))
+                        }
+                        if parts.count > 1 { merge(&parts, text: text, offsets: offsets.baseAddress!) }
+                        parts.forEach(emit)
                         if let last = parts.last { position = last.position + 1 }
                     }
                 }

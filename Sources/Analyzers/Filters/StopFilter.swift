@@ -42,12 +42,20 @@ struct StopFilter: TokenFilter {
 
     @inline(__always)
     private func keeps(_ term: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Code points are never more than bytes, and at least a quarter of them.
-        if term.count < minSize { return false }
-        if maxSize != nil || term.count < minSize * 4 {
+        if let maxSize {
             let length = UTF8Scalars.codePointCount(term)
-            if length < minSize { return false }
-            if let maxSize, length > maxSize { return false }
+            if length < minSize || length > maxSize { return false }
+        } else {
+            // At least `minSize` characters: step over the first ones by their lead bytes
+            // rather than counting the whole term.
+            var byte = 0
+            var characters = 0
+            while characters < minSize && byte < term.count {
+                let lead = term[byte]
+                byte += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                characters += 1
+            }
+            if characters < minSize { return false }
         }
         return !stops.contains(term)
     }

@@ -79,17 +79,13 @@ enum UTF8Scalars {
         }
     }
 
-    /// Number of code points in `bytes` (what Python's `len` gives for the same text).
+    /// Number of code points in `bytes` (what Python's `len` gives for the same text): the
+    /// bytes that do not continue a sequence. `bytes` must be valid UTF-8, as every term after
+    /// a tokenizer is.
     @inline(__always)
     static func codePointCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let p = bytes.baseAddress else { return 0 }
-        var i = 0
         var n = 0
-        let end = bytes.count
-        while i < end {
-            if p[i] < 0x80 { i += 1 } else { i += decode(p, i, end).length }
-            n += 1
-        }
+        for b in bytes where b & 0xC0 != 0x80 { n += 1 }
         return n
     }
 

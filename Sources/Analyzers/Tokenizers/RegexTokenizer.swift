@@ -45,16 +45,17 @@ struct RegexTokenizer: Tokenizer {
         }
         UTF8Scalars.withValidUTF8(text) { text in
             switch pattern {
-            case .run(let cls): scan(text, cls: cls, dotted: false, into: &output)
-            case .dottedRun(let cls): scan(text, cls: cls, dotted: true, into: &output)
+            case .run(let cls): scanGaps(text, cls: cls, dotted: false, into: &output)
+            case .dottedRun(let cls): scanGaps(text, cls: cls, dotted: true, into: &output)
             case .general: general?.tokenize(text, gaps: gaps, into: &output)
             }
         }
     }
 
-    /// Runs the byte scanner. The input is copied into the arena once and every token refers
-    /// to its slice of that copy (tokens never overlap, so in-place rewrites stay safe).
-    private func scan(_ text: UnsafeBufferPointer<UInt8>, cls: CharacterClass, dotted: Bool, into output: inout TokenBuffer) {
+    /// Gaps mode: the text between the scanner's matches. The input is copied into the arena
+    /// once and every token refers to its slice of that copy (tokens never overlap, so in-place
+    /// rewrites stay safe); match mode (`scanMatches`) does the same.
+    private func scanGaps(_ text: UnsafeBufferPointer<UInt8>, cls: CharacterClass, dotted: Bool, into output: inout TokenBuffer) {
         cls.byteTable.withUnsafeBufferPointer { table in
             var scanner = WordRunScanner(cls: cls, table: table.baseAddress!, dotted: dotted, text: text)
             let base = output.appendArenaBytes(text)

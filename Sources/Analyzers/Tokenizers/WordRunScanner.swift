@@ -1,5 +1,7 @@
 /// Finds the matches of a `RegexPattern.run` or `.dottedRun` pattern in UTF-8 bytes, left to
 /// right as Python's `finditer` does, counting code points as it goes so offsets come free.
+/// Gaps mode uses it; match mode, the indexing hot path, has its own fused loop
+/// (`RegexTokenizer.scanMatches`).
 ///
 /// ASCII bytes are classified with one table load; other scalars are decoded and classified
 /// with Python's Unicode semantics. The input must be valid UTF-8 (`UTF8Scalars.withValidUTF8`),
