@@ -69,7 +69,7 @@ let package = Package(
             ]
         ),
         // Reference fixtures (and the scripts that made them) are read by path, not bundled.
-        .testTarget(name: "CoreTests", dependencies: ["Core", "Analyzers", "Plugins"], exclude: ["Search/Fixtures"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "Analyzers", "Plugins"], exclude: ["Search/Fixtures", "Index/Fixtures"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Core"]),
         .testTarget(name: "AnalyzersTests", dependencies: ["Analyzers", "Core"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Core"]),

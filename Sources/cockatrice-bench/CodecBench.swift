@@ -84,15 +84,7 @@ extension Double {
 /// Reads the title and text of the bench corpus as one byte string.
 enum CorpusText {
     static func read(_ path: String, limit: Int) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", path.hasSuffix(".gz") ? "gzip -dc \"$0\"" : "cat \"$0\"", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let raw = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("--corpus: cannot read \(path)") }
+        let raw = try CorpusFile.read(path)
         guard path.hasSuffix(".jsonl") || path.hasSuffix(".jsonl.gz") else {
             // Plain text: used as it is.
             return Array([UInt8](raw).prefix(limit))

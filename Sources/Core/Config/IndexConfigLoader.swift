@@ -57,8 +57,12 @@ public struct IndexConfigLoader: Sendable {
 
         let defaultSearchField = try parseDefaultSearchField(root, fields: fields)
         let weighting = try parseWeighting(root, fields: fields, context: &context)
-        return IndexConfig(fields: fields, idField: idField.name, defaultSearchField: defaultSearchField,
-                           weighting: weighting, analyzers: analyzers, warnings: context.warnings, source: root)
+        let config = IndexConfig(fields: fields, idField: idField.name, defaultSearchField: defaultSearchField,
+                                 weighting: weighting, analyzers: analyzers, warnings: context.warnings, source: root)
+        // Resolve the weightings once so that an unknown class or a bad argument is refused
+        // here, at load, rather than at the first search.
+        _ = try FieldWeightings.resolve(config: config, registry: registry)
+        return config
     }
 
     // MARK: Sections

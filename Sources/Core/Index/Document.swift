@@ -66,7 +66,7 @@ extension Document.Value {
     /// The value as JSON (what a stored field keeps when no original JSON was given).
     func appendJSON(to out: inout [UInt8]) {
         switch self {
-        case .text(let s): JSONText.appendString(s, to: &out)
+        case .text(let s): JSONValue.appendQuoted(s, to: &out)
         case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d): out.append(contentsOf: (d.isFinite ? String(d) : "null").utf8)
         case .datetime(let t): out.append(contentsOf: String(t).utf8)
@@ -75,30 +75,9 @@ extension Document.Value {
             out.append(UInt8(ascii: "["))
             for (i, s) in k.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONText.appendString(s, to: &out)
+                JSONValue.appendQuoted(s, to: &out)
             }
             out.append(UInt8(ascii: "]"))
         }
-    }
-}
-
-/// Minimal JSON string escaping for stored values.
-enum JSONText {
-    static func appendString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
-            case 0x0A: out.append(contentsOf: [92, 110])
-            case 0x0D: out.append(contentsOf: [92, 114])
-            case 0x09: out.append(contentsOf: [92, 116])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -22,6 +22,7 @@ struct PluginOptions: ParsableArguments {
         let registry = Registry()
         try BuiltinAnalysis.register(into: registry)
         try BuiltinPlugins.register(into: registry)
+        try BuiltinWeightings.register(into: registry)
         var loaded: [PluginLoader.Loaded] = []
         for path in plugins {
             do {

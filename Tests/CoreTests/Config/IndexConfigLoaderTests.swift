@@ -109,6 +109,10 @@ import Testing
         #expect(try message("schema:\n  id: {field_type: id, args: {unique: true}}\n  'a b': {field_type: text}").hasPrefix(
             "schema.a b: field name 'a b' is not allowed"))
         #expect(try message("schema: [1]") == "schema: expected a mapping of field names to field definitions, got [1]")
+        #expect(try message(minimal + "\nweighting:\n  default: {class: bm99}") ==
+            "weighting.default.class: unknown weighting 'bm99'; known: bm25f, pl2, tf_idf")
+        #expect(try message(minimal + "\nweighting:\n  default: {class: whoosh.scoring.BM25F, args: {B: 2}}").hasPrefix(
+            "weighting.default.args.B: expected"))
     }
 
     @Test func weightingIsKeptPerField() throws {

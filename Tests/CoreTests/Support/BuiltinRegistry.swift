@@ -7,5 +7,6 @@ func builtinRegistry() throws -> Registry {
     let registry = Registry()
     try BuiltinAnalysis.register(into: registry)
     try BuiltinPlugins.register(into: registry)
+    try BuiltinWeightings.register(into: registry)
     return registry
 }

@@ -42,6 +42,7 @@ struct MinLengthFilter: TokenFilter {
 /// A registry with the fake components under the names the config loader asks for.
 func fakeRegistry() throws -> Registry {
     let registry = Registry()
+    try BuiltinWeightings.register(into: registry)
     try registry.register(.tokenizer, name: "space", aliases: ["whoosh.analysis.SpaceSeparatedTokenizer"]) { args in
         try args.allowOnly([])
         return SpaceSplitTokenizer()
