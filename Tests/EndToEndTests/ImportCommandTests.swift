@@ -66,6 +66,19 @@ import Testing
         #expect(result.stderr.contains("2 retries"), "\(result.stderr)")
     }
 
+    /// A Retry-After that is not a sane number (NaN, infinite, negative) must not crash the client.
+    @Test(arguments: ["nan", "inf", "-5"])
+    func oddRetryAfterValuesAreClamped(value: String) throws {
+        let plain = work.appendingPathComponent("retry-\(value).jsonl")
+        try writeDocuments(3, to: plain)
+        let log = work.appendingPathComponent("retry-\(value).log")
+        let (port, server) = try startServer(["--unavailable-first", "1", "--retry-after", value], log: log)
+        defer { stop(server) }
+        let result = try Executables.cockatrice("import", "--url=http://127.0.0.1:\(port)", "--index=books", plain.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try accepted(log).count == 1)
+    }
+
     @Test func plainFileWithBlankLinesAndASmallLastBatch() throws {
         let plain = work.appendingPathComponent("blank.jsonl")
         try writeDocuments(23, to: plain, blankLines: true)

@@ -50,6 +50,16 @@ import Testing
         #expect(loaded.first?["abi"] as? String == json["abi"] as? String)
     }
 
+    /// A bare file name means the file in the working directory, as for every other flag (dlopen
+    /// alone would search the library path instead).
+    @Test func aBareFileNameIsTheFileInTheWorkingDirectory() throws {
+        let plugin = try builtPlugin()
+        let result = try Executables.run(Executables.cockatrice, ["plugins", "--plugin=\(plugin.lastPathComponent)"],
+                                         in: plugin.deletingLastPathComponent())
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("example_reverse"))
+    }
+
     @Test func thePluginsAnalyzerTokenizesAsWritten() throws {
         let plugin = try builtPlugin()
         let result = try Executables.cockatrice("analyze", "--analyzer=reverse", "--plugin=\(plugin.path)", "Hello, Wörld 42!")

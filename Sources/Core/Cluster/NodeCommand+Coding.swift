@@ -3,6 +3,9 @@
 /// damaged entry is a `StoreError.corrupt`, never a crash.
 extension NodeCommand {
     static let formatVersion: UInt8 = 1
+    /// The decoder accepts any string the encoder writes: an entry that was committed must
+    /// decode on every replica, or it would stop them all.
+    static let maxString = Int(Int32.max)
 
     private enum Tag: UInt8 {
         case createIndex = 1, deleteIndex, putDocuments, patchDocument, deleteDocuments, deleteByQuery, optimize
@@ -114,44 +117,44 @@ extension NodeCommand {
         let maxCount = input.remaining  // every item takes at least one byte
         switch tag {
         case .createIndex:
-            return .createIndex(name: try input.readString(), indexID: try input.readString(), config: try input.readString(max: 64 << 20))
+            return .createIndex(name: try input.readString(max: Self.maxString), indexID: try input.readString(max: Self.maxString), config: try input.readString(max: Self.maxString))
         case .deleteIndex:
-            return .deleteIndex(name: try input.readString())
+            return .deleteIndex(name: try input.readString(max: Self.maxString))
         case .putDocuments:
-            let index = try input.readString()
+            let index = try input.readString(max: Self.maxString)
             let count = try input.readVInt(max: maxCount)
             var documents: [IdentifiedDocument] = []
             documents.reserveCapacity(count)
             for _ in 0..<count { documents.append(try decodeDocument(&input)) }
             return .putDocuments(index: index, documents: documents)
         case .patchDocument:
-            let index = try input.readString()
+            let index = try input.readString(max: Self.maxString)
             let document = try decodeDocument(&input)
             return .patchDocument(index: index, id: document.id, fields: document.document)
         case .deleteDocuments:
-            let index = try input.readString()
+            let index = try input.readString(max: Self.maxString)
             let count = try input.readVInt(max: maxCount)
             var ids: [String] = []
             ids.reserveCapacity(count)
-            for _ in 0..<count { ids.append(try input.readString()) }
+            for _ in 0..<count { ids.append(try input.readString(max: Self.maxString)) }
             return .deleteDocuments(index: index, ids: ids)
         case .deleteByQuery:
-            let index = try input.readString()
-            let query = try input.readString()
+            let index = try input.readString(max: Self.maxString)
+            let query = try input.readString(max: Self.maxString)
             let hasField = try input.readByte()
-            return .deleteByQuery(index: index, query: query, searchField: hasField == 1 ? try input.readString() : nil)
+            return .deleteByQuery(index: index, query: query, searchField: hasField == 1 ? try input.readString(max: Self.maxString) : nil)
         case .optimize:
-            return .optimize(index: try input.readString(), maxSegments: try input.readVInt(max: Int(Int32.max)))
+            return .optimize(index: try input.readString(max: Self.maxString), maxSegments: try input.readVInt(max: Int(Int32.max)))
         }
     }
 
     private static func decodeDocument(_ input: inout DataInput) throws(StoreError) -> IdentifiedDocument {
-        let id = try input.readString()
+        let id = try input.readString(max: Self.maxString)
         let fieldCount = try input.readVInt(max: input.remaining)
         var document = Document()
         document.fields.reserveCapacity(fieldCount)
         for _ in 0..<fieldCount {
-            let name = try input.readString()
+            let name = try input.readString(max: Self.maxString)
             let valueCount = try input.readVInt(max: input.remaining)
             var values: [Document.Value] = []
             values.reserveCapacity(valueCount)
@@ -159,7 +162,7 @@ extension NodeCommand {
                 let rawTag = try input.readByte()
                 guard let tag = ValueTag(rawValue: rawTag) else { throw input.corrupt("unknown value tag \(rawTag)") }
                 switch tag {
-                case .text: values.append(.text(try input.readString(max: 1 << 30)))
+                case .text: values.append(.text(try input.readString(max: Self.maxString)))
                 case .int: values.append(.int(try input.readZInt()))
                 case .double: values.append(.double(Double(bitPattern: try input.readUInt64())))
                 case .datetime: values.append(.datetime(try input.readZInt()))
@@ -167,7 +170,7 @@ extension NodeCommand {
                 case .keywords:
                     let count = try input.readVInt(max: input.remaining)
                     var words: [String] = []
-                    for _ in 0..<count { words.append(try input.readString()) }
+                    for _ in 0..<count { words.append(try input.readString(max: Self.maxString)) }
                     values.append(.keywords(words))
                 }
             }

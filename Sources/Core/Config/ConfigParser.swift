@@ -14,6 +14,7 @@ public enum ConfigParser {
 
     /// Parses one YAML or JSON document. An empty document is `.null`.
     public static func parse(_ text: String, maxNodes: Int = defaultMaxNodes) throws(ConfigError) -> ConfigValue {
+        try YAMLExpansionGuard.check(text, maxNodes: maxNodes)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text, .basic)
@@ -52,15 +53,17 @@ public enum ConfigParser {
             }
             return .list(items)
         case .mapping(let mapping):
-            var map = ConfigMap()
+            // Entries are appended, not `set`: Yams already refuses duplicate keys, and a
+            // lookup per key would make a large mapping quadratic.
+            var entries: [(key: String, value: ConfigValue)] = []
             for (keyNode, valueNode) in mapping {
                 guard case .scalar(let key) = keyNode else {
                     throw .invalid(path: path.isEmpty ? "(document)" : path, reason: "mapping keys must be plain strings")
                 }
                 let childPath = path.isEmpty ? key.string : "\(path).\(key.string)"
-                map.set(key.string, try convert(valueNode, path: childPath, budget: &budget, maxNodes: maxNodes))
+                entries.append((key.string, try convert(valueNode, path: childPath, budget: &budget, maxNodes: maxNodes)))
             }
-            return .map(map)
+            return .map(ConfigMap(entries))
         case .alias:
             throw .invalid(path: path, reason: "unresolved YAML alias")
         }

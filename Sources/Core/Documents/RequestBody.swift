@@ -139,9 +139,9 @@ public enum RequestBody {
         var ids: [String] = []
         for (i, item) in items.enumerated() {
             switch item {
-            case .string(let s) where !s.isEmpty: ids.append(s)
+            case .string(let s) where !s.isEmpty && s.utf8.count <= DocumentBuilder.maxIDBytes: ids.append(s)
             case .number(let n) where !n.contains(".") && !n.contains("e") && !n.contains("E"): ids.append(n)
-            default: throw .malformed("item \(i): expected an id (a non-empty string), got \(item.typeDescription)")
+            default: throw .malformed("item \(i): expected an id (a non-empty string of at most \(DocumentBuilder.maxIDBytes) bytes), got \(item.typeDescription)")
             }
         }
         return ids

@@ -53,6 +53,10 @@ public final class DurableRaftLog: RaftStorage {
         return log
     }
 
+    /// The first write or fsync failure. Once set, every write and sync throws it: what was
+    /// buffered may not be on disk, and only reopening the log tells what is.
+    private var failure: StoreError?
+
     private func path(_ name: String) -> String { directory + "/" + name }
     private static func hex(_ v: UInt64) -> String {
         let digits = String(v, radix: 16)
@@ -92,8 +96,15 @@ public final class DurableRaftLog: RaftStorage {
         }
         for (i, seq) in segmentSeqs.enumerated() where seq >= resetBelow {
             try replay(segment: seq, isLast: i == segmentSeqs.count - 1)
+            // What was replayed may still be only in the page cache (a process killed before
+            // its fsync); it is trusted from now on, so make it durable before anything
+            // depends on it (PostgreSQL does the same at crash recovery).
+            let file = try fileIO.openForWriting(segmentPath(seq), truncate: false)
+            try file.sync()
+            try file.close()
             segments.append(seq)
         }
+        try fileIO.syncDirectory(directory)
         if hardState.commit > lastIndex {
             throw .corrupt(path: segmentPath(segments.last ?? 0), offset: nil,
                            reason: "hard state commit \(hardState.commit) is past the last entry \(lastIndex)")
@@ -218,6 +229,7 @@ public final class DurableRaftLog: RaftStorage {
     /// Writes what is buffered as one record, without fsync. `sync()` calls it; a simulation
     /// calls it alone to crash between the write and the fsync.
     package func writePending() throws(StoreError) {
+        if let failure { throw failure }
         guard pendingHardState != nil || !pendingEntries.isEmpty else { return }
         if let writer, writer.size >= segmentSize {
             if unsyncedWrite { try syncFile() }
@@ -227,9 +239,18 @@ public final class DurableRaftLog: RaftStorage {
         }
         guard let writer else { throw .io(path: directory, operation: "write", errno: 9, message: "log is closed") }
         let record = LogRecord(hardState: pendingHardState, entries: pendingEntries).framed()
+        let sizeBefore = writer.size
+        do {
+            try writer.write(record)
+        } catch {
+            // A short write may have left half a record; cut it so later records do not follow
+            // damage, and refuse everything after: the buffered entries were not written.
+            try? writer.truncate(to: sizeBefore)
+            failure = error
+            throw error
+        }
         pendingHardState = nil
         pendingEntries = []
-        try writer.write(record)
         unsyncedWrite = true
     }
 
@@ -241,13 +262,27 @@ public final class DurableRaftLog: RaftStorage {
     }
 
     private func syncFile() throws(StoreError) {
+        if let failure { throw failure }
         if unsyncedWrite, let writer {
-            try writer.sync()
+            do {
+                try writer.sync()
+            } catch {
+                // After a failed fsync the kernel may have dropped the dirty pages: a retry
+                // that "succeeds" proves nothing (fsyncgate). Only a reopen, which re-reads
+                // what is really on disk, may continue.
+                failure = error
+                throw error
+            }
             syncCount += 1
             unsyncedWrite = false
         }
         if directoryDirty {
-            try fileIO.syncDirectory(directory)
+            do {
+                try fileIO.syncDirectory(directory)
+            } catch {
+                failure = error
+                throw error
+            }
             syncCount += 1
             directoryDirty = false
         }

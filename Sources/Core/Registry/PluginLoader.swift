@@ -25,11 +25,20 @@ public enum PluginLoader {
     ///
     /// - Parameter hostABI: the id this host accepts (`CoreABI.hostID`); nil refuses every plugin.
     public static func load(path: String, into registry: Registry, hostABI: String? = CoreABI.hostID) throws(PluginError) -> Loaded {
-        guard access(path, R_OK) == 0 else {
+        // dlopen searches the library path for a name without a slash, while access() looks in
+        // the working directory: resolve the path once so both see the same file.
+        guard let resolved = realpath(path, nil) else {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)))
         }
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
-            throw .cannotLoad(path: path, reason: dlerror().map { String(cString: $0) } ?? "dlopen failed")
+        let absolute = String(cString: resolved)
+        free(resolved)
+        guard access(absolute, R_OK) == 0 else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard let handle = dlopen(absolute, RTLD_NOW | RTLD_LOCAL) else {
+            let reason = dlerror().map { String(cString: $0) } ?? "dlopen failed"
+            let hint = reason.contains("undefined symbol") ? " (was it built against this cockatrice's SDK? see make plugin-sdk)" : ""
+            throw .cannotLoad(path: path, reason: reason + hint)
         }
         // The library is never closed: its code backs the factories it registered.
         guard let abiSymbol = dlsym(handle, "cockatrice_plugin_abi"),

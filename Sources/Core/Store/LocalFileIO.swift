@@ -20,7 +20,12 @@ public struct LocalFileIO: FileIO {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+            if mkdir(prefix, 0o755) == 0 {
+                // The new directory's name lives in its parent: make it durable, or the whole
+                // directory (and every fsynced file in it) can vanish at power loss.
+                let parent = prefix.lastIndex(of: "/").map { String(prefix[..<$0]) } ?? "."
+                try syncDirectory(parent.isEmpty ? "/" : parent)
+            } else if errno != EEXIST {
                 throw Self.failure(prefix, "mkdir")
             }
             prefix += "/"

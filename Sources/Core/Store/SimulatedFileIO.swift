@@ -135,6 +135,17 @@ public final class SimulatedFileIO: FileIO, @unchecked Sendable {
         }
     }
 
+    /// Simulates a killed process (SIGKILL) without power loss: open files become invalid, but
+    /// everything written stays in the page cache, synced or not, and may still be lost by a
+    /// later `powerLoss()` unless someone syncs it.
+    public func processCrash() {
+        state.withLock { s in
+            s.generation += 1
+            s.failAfter = nil
+            s.faults = []
+        }
+    }
+
     /// The bytes a file holds now (synced or not), for assertions.
     public func contents(_ path: String) -> [UInt8]? {
         let path = Self.normalize(path)

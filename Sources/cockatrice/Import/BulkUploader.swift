@@ -46,8 +46,8 @@ struct BulkUploader: Sendable {
                 if last {
                     throw ImportError.unavailable("the node stayed unavailable (503) after \(maxAttempts) attempts: \(Self.reason(data))")
                 }
-                if let retryAfter = response.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init) {
-                    delay = max(retryAfter, 0.05)
+                if let retryAfter = response.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init), retryAfter.isFinite {
+                    delay = min(max(retryAfter, 0.05), 60)
                 }
                 try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
                 delay = min(delay * 2, 8)

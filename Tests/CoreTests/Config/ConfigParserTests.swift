@@ -66,3 +66,48 @@ import Testing
         #expect(value.mapValue?["field"] == .map(ConfigMap([("stored", .bool(true))])))
     }
 }
+
+/// Hostile YAML found in review: refused quickly, never expanded.
+@Suite struct HostileYAMLTests {
+    static func bomb(levels: Int) -> String {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...levels {
+            yaml += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        return yaml
+    }
+
+    /// An alias-expanded mapping key made Yams hash billions of nodes before any budget applied.
+    @Test func anAliasAsAMappingKeyIsRefusedAtOnce() {
+        let yaml = Self.bomb(levels: 4) + "? *a4\n: 1\n"
+        // Without the guard this takes many seconds inside Yams (no timed assertion here: the
+        // message below is the guard's own).
+        #expect {
+            _ = try ConfigParser.parse(yaml)
+        } throws: { error in
+            "\(error)" == "(document): the alias *a4 is used as a mapping key; keys must be plain strings"
+        }
+        #expect {
+            _ = try ConfigParser.parse("a: &k key\n*k : 1\n")
+        } throws: { error in
+            "\(error)" == "(document): the alias *k is used as a mapping key; keys must be plain strings"
+        }
+    }
+
+    @Test func expansionIsCountedBeforeTheTreeIsBuilt() {
+        #expect {
+            _ = try ConfigParser.parse(Self.bomb(levels: 5), maxNodes: 10_000)
+        } throws: { error in
+            "\(error)".contains("expands to more than 10000 values")
+        }
+        // The same document under a large enough budget parses: the count is right, not a guess.
+        #expect(throws: Never.self) { _ = try ConfigParser.parse(Self.bomb(levels: 2), maxNodes: 1_500) }
+    }
+
+    @Test func aLargeFlatMappingKeepsEveryKeyInOrder() throws {
+        let yaml = (0..<40_000).map { "k\($0): \($0)" }.joined(separator: "\n")
+        let value = try ConfigParser.parse(yaml)
+        #expect(value.mapValue?.entries.count == 40_000)
+        #expect(value.mapValue?.entries.last?.key == "k39999")
+    }
+}

@@ -85,7 +85,7 @@ import Testing
         } throws: { error in
             "\(error)".contains("expands to more than")
         }
-        #expect(throws: RequestBodyError.malformed("item 1: expected an id (a non-empty string), got an object")) {
+        #expect(throws: RequestBodyError.malformed("item 1: expected an id (a non-empty string of at most 512 bytes), got an object")) {
             _ = try withBytes(#"["1", {}]"#) { try RequestBody.ids($0, format: .json) }
         }
     }

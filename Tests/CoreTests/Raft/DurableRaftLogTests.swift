@@ -224,3 +224,55 @@ extension DurableRaftLogTests {
         #expect(reopened.lastIndex == 12)
     }
 }
+
+/// Failures the durable log must not paper over (found in review).
+@Suite struct DurableRaftLogFailureTests {
+    private func entries(_ range: ClosedRange<UInt64>, term: UInt64 = 1) -> [Entry] {
+        range.map { Entry(term: term, index: $0, data: Array("entry \($0)".utf8)) }
+    }
+
+    /// A record written but not fsynced survives a SIGKILL in the page cache; the restarted
+    /// node trusts it, so opening must make it durable before a later power loss.
+    @Test(arguments: 0..<20)
+    func whatARestartReplaysIsMadeDurable(seed: Int) throws {
+        let io = SimulatedFileIO(seed: UInt64(seed))
+        let log = try DurableRaftLog.open(directory: "/r", fileIO: io)
+        log.save(hardState: HardState(term: 1, commit: 3), entries: entries(1...3))
+        try log.sync()
+        log.save(hardState: nil, entries: entries(4...6))
+        try log.writePending()
+        io.processCrash()
+        let restarted = try DurableRaftLog.open(directory: "/r", fileIO: io)
+        #expect(restarted.lastIndex == 6)
+        restarted.save(hardState: HardState(term: 1, commit: 6), entries: [])
+        try restarted.sync()
+        io.powerLoss()
+        let reopened = try DurableRaftLog.open(directory: "/r", fileIO: io)
+        #expect(reopened.lastIndex == 6)
+        #expect(reopened.initialState().0.commit == 6)
+    }
+
+    /// A failed write must not let a retried sync report success for entries never written.
+    @Test func aFailedWritePoisonsTheLogUntilReopened() throws {
+        let io = SimulatedFileIO(seed: 3)
+        let log = try DurableRaftLog.open(directory: "/r", fileIO: io)
+        log.save(hardState: HardState(term: 1, commit: 3), entries: entries(1...3))
+        try log.sync()
+        log.save(hardState: nil, entries: entries(4...6))
+        io.inject(.init(operation: .write, pathContains: "wal-", errno: 28))
+        #expect(throws: StoreError.self) { try log.sync() }
+        #expect(throws: StoreError.self) { try log.sync() }
+        io.processCrash()
+        let reopened = try DurableRaftLog.open(directory: "/r", fileIO: io)
+        #expect(reopened.lastIndex == 3, "only what was written and synced is there")
+    }
+
+    @Test func aFailedFsyncPoisonsTheLog() throws {
+        let io = SimulatedFileIO(seed: 4)
+        let log = try DurableRaftLog.open(directory: "/r", fileIO: io)
+        log.save(hardState: HardState(term: 1), entries: entries(1...2))
+        io.inject(.init(operation: .sync, pathContains: "wal-", errno: 5))
+        #expect(throws: StoreError.self) { try log.sync() }
+        #expect(throws: StoreError.self) { try log.sync() }
+    }
+}

@@ -14,6 +14,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--log", required=True)
 parser.add_argument("--unavailable-first", type=int, default=0)
 parser.add_argument("--reject-id", default=None)
+parser.add_argument("--retry-after", default="0")
 args = parser.parse_args()
 # A child of a Swift test runner inherits its blocked signals: let SIGTERM stop us.
 signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
@@ -43,7 +44,7 @@ class Handler(BaseHTTPRequestHandler):
             n = state["requests"]
         if n <= args.unavailable_first:
             return self.reply(503, {"error": {"code": "no_leader", "type": "unavailable", "reason": "no leader yet"}},
-                              {"Retry-After": "0"})
+                              {"Retry-After": args.retry_after})
         ids = [json.loads(line)["id"] for line in body.splitlines() if line.strip()]
         if args.reject_id is not None and args.reject_id in ids:
             return self.reply(400, {"error": {"code": "invalid_document", "type": "invalid_request",
