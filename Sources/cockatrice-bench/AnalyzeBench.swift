@@ -23,8 +23,7 @@ struct AnalyzeBench: ParsableCommand {
 
     func run() throws {
         let values = try CorpusValues.read(corpus)
-        let registry = Registry()
-        try BuiltinAnalysis.register(into: registry)
+        let registry = try makeBuiltinRegistry()
         var analyzers: [(String, any Analyzer)] = []
         for name in ["regex", "simple", "standard", "stemming"] {
             analyzers.append((name, try registry.make(.analyzer, name: name, args: ComponentArgs(path: "analyzers.\(name).args"), path: name)))

@@ -40,9 +40,7 @@ struct IndexBench: ParsableCommand {
 
     func run() throws {
         if crashWorker { return try CrashWorker.run(indexDir: indexDir) }
-        let registry = Registry()
-        try BuiltinAnalysis.register(into: registry)
-        try BuiltinPlugins.register(into: registry)
+        let registry = try makeBuiltinRegistry()
         let config = try IndexConfigLoader(registry: registry).load(text: String(contentsOfFile: schema, encoding: .utf8))
         let fieldNames = config.fields.map(\.name)
         log("reading \(corpus)")
@@ -149,9 +147,7 @@ struct CorpusDocuments {
 /// the same directory it continues after the last commit.
 enum CrashWorker {
     static func run(indexDir: String) throws {
-        let registry = Registry()
-        try BuiltinAnalysis.register(into: registry)
-        try BuiltinPlugins.register(into: registry)
+        let registry = try makeBuiltinRegistry()
         let analyzer = try registry.make(.analyzer, name: "simple", args: ComponentArgs(path: "simple"), path: "simple")
         let config = IndexConfig(fields: [
             FieldConfig(name: "id", type: .id, stored: true, unique: true),
