@@ -1,3 +1,5 @@
+internal import Yams
+
 /// Request bodies as the REST API accepts them: JSON, YAML or NDJSON, chosen by Content-Type,
 /// sniffed when there is none or when it is the form encoding `curl -d` sends by default.
 ///
@@ -78,8 +80,9 @@ public enum RequestBody {
     }
 
     /// The documents of a bulk put: a JSON or YAML array, or NDJSON (one object a line).
-    /// A syntax error fails the whole body; an element that is not an object is reported by
-    /// position so the caller can list every bad document.
+    /// A syntax error in an array fails the whole body; an element that is not an object, or
+    /// an NDJSON line that does not parse, is reported by position so the caller can list
+    /// every bad document.
     public static func documents(_ body: UnsafeBufferPointer<UInt8>, format: Format) throws(RequestBodyError) -> [BulkElement] {
         switch format {
         case .json:
@@ -105,11 +108,13 @@ public enum RequestBody {
                 let line = UnsafeBufferPointer(rebasing: body[start..<end])
                 start = end + 1
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                // Lines are independent documents: a bad one is reported with the others (by
+                // position, its line named), as a bad element of a JSON array is.
                 do {
                     let (members, spans) = try JSONParser.parseObjectWithSpans(line)
                     elements.append(.document(Item(members: members, rawValues: spans.map { Array(UnsafeBufferPointer(rebasing: line[$0])) })))
                 } catch {
-                    throw .malformed("line \(lineNumber): \(error)")
+                    elements.append(.invalid("line \(lineNumber): \(error)"))
                 }
             }
             return elements
@@ -147,45 +152,85 @@ public enum RequestBody {
         return ids
     }
 
-    /// A YAML body as JSON values (aliases bounded, as for configs).
+    /// A YAML body as JSON values (aliases bounded, as for configs). Plain numbers keep their
+    /// text when it is valid JSON (`1.50` stays `1.50`), so stored fields come back as sent.
     public static func yamlValue(_ body: UnsafeBufferPointer<UInt8>) throws(RequestBodyError) -> JSONValue {
         var iterator = body.makeIterator()
         var decoder = UTF8()
-        while true {
+        scan: while true {
             switch decoder.decode(&iterator) {
             case .scalarValue: continue
-            case .emptyInput: break
+            case .emptyInput: break scan
             case .error: throw .malformed("the body is not valid UTF-8")
             }
-            break
         }
-        let value: ConfigValue
+        let text = String(decoding: body, as: UTF8.self)
+        let node: Node?
         do {
-            value = try ConfigParser.parse(String(decoding: body, as: UTF8.self))
-        } catch {
+            try YAMLExpansionGuard.check(text, maxNodes: ConfigParser.defaultMaxNodes)
+            node = try Yams.compose(yaml: text, .basic)
+        } catch let error as ConfigError {
             throw .malformed("\(error)")
+        } catch {
+            throw .malformed("not valid YAML: \(error)")
         }
-        return try jsonValue(value)
+        guard let node else { return .null }
+        return try jsonValue(node)
     }
 
-    static func jsonValue(_ value: ConfigValue) throws(RequestBodyError) -> JSONValue {
-        switch value {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .int(let i): return .number(String(i))
-        case .double(let d):
-            guard d.isFinite else { throw .malformed("\(d) is not a JSON number") }
-            return .number(String(d))
-        case .string(let s): return .string(s)
-        case .list(let items):
-            var out: [JSONValue] = []
-            for item in items { out.append(try jsonValue(item)) }
-            return .array(out)
-        case .map(let map):
-            var out: [(key: String, value: JSONValue)] = []
-            for (key, item) in map.entries { out.append((key, try jsonValue(item))) }
-            return .object(out)
+    private static func jsonValue(_ node: Node) throws(RequestBodyError) -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            guard scalar.style == .plain || scalar.style == .any else { return .string(scalar.string) }
+            switch ConfigParser.resolvePlain(scalar.string) {
+            case .null: return .null
+            case .bool(let b): return .bool(b)
+            case .int(let i): return .number(isJSONNumber(scalar.string) ? scalar.string : String(i))
+            case .double(let d):
+                guard d.isFinite else { throw .malformed("'\(scalar.string)' is not a JSON number") }
+                return .number(isJSONNumber(scalar.string) ? scalar.string : String(d))
+            default: return .string(scalar.string)
+            }
+        case .sequence(let sequence):
+            var items: [JSONValue] = []
+            for item in sequence { items.append(try jsonValue(item)) }
+            return .array(items)
+        case .mapping(let mapping):
+            var members: [(key: String, value: JSONValue)] = []
+            for (key, value) in mapping {
+                guard case .scalar(let keyScalar) = key else { throw .malformed("mapping keys must be plain strings") }
+                members.append((keyScalar.string, try jsonValue(value)))
+            }
+            return .object(members)
+        case .alias:
+            throw .malformed("unresolved YAML alias")
         }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    static func isJSONNumber(_ text: String) -> Bool {
+        var s = Substring(text).utf8[...]
+        func digits() -> Int {
+            var n = 0
+            while let c = s.first, c >= 48 && c <= 57 { s = s.dropFirst(); n += 1 }
+            return n
+        }
+        if s.first == UInt8(ascii: "-") { s = s.dropFirst() }
+        if s.first == UInt8(ascii: "0") {
+            s = s.dropFirst()
+        } else if digits() == 0 {
+            return false
+        }
+        if s.first == UInt8(ascii: ".") {
+            s = s.dropFirst()
+            if digits() == 0 { return false }
+        }
+        if s.first == UInt8(ascii: "e") || s.first == UInt8(ascii: "E") {
+            s = s.dropFirst()
+            if s.first == UInt8(ascii: "+") || s.first == UInt8(ascii: "-") { s = s.dropFirst() }
+            if digits() == 0 { return false }
+        }
+        return s.isEmpty
     }
 }
 

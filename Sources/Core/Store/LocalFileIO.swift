@@ -36,12 +36,16 @@ public struct LocalFileIO: FileIO {
         guard let dir = opendir(path) else { throw Self.failure(path, "opendir") }
         defer { closedir(dir) }
         var names: [String] = []
+        // readdir returns NULL both at the end and on an error; only errno tells them apart.
+        errno = 0
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
             if name != "." && name != ".." { names.append(name) }
+            errno = 0
         }
+        if errno != 0 { throw Self.failure(path, "readdir") }
         return names.sorted()
     }
 

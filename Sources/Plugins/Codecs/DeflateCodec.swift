@@ -52,6 +52,9 @@ public struct DeflateCodec: Codec {
         guard status == Z_OK else {
             throw .corrupt(codec: name, reason: status == Z_BUF_ERROR ? "output larger than \(output.count) bytes or input truncated" : "zlib status \(status)")
         }
+        guard Int(consumed) == input.count else {
+            throw .corrupt(codec: name, reason: "\(input.count - Int(consumed)) bytes after the end of the stream")
+        }
         guard Int(produced) == output.count else {
             throw .corrupt(codec: name, reason: "decoded \(produced) bytes, expected \(output.count)")
         }

@@ -69,9 +69,11 @@ import Testing
     }
 
     @Test func malformedBodiesSayWhy() throws {
-        #expect(throws: RequestBodyError.malformed("line 2: invalid JSON at byte 6: expected ':' after a key")) {
-            _ = try withBytes("{\"id\": \"1\"}\n{\"id\" 2}\n") { try RequestBody.documents($0, format: .ndjson) }
-        }
+        let ndjson = try withBytes("{\"id\": \"1\"}\n{\"id\" 2}\n\n[3]\n{\"id\": \"4\"}") { try RequestBody.documents($0, format: .ndjson) }
+        #expect(ndjson.count == 4, "every line is an element, bad ones included")
+        if case .invalid(let reason) = ndjson[1] { #expect(reason == "line 2: invalid JSON at byte 6: expected ':' after a key") } else { Issue.record("line 2 is bad") }
+        if case .invalid(let reason) = ndjson[2] { #expect(reason == "line 4: invalid JSON at byte 0: expected a JSON object") } else { Issue.record("line 4 is bad") }
+        if case .document = ndjson[3] {} else { Issue.record("line 5 is a document") }
         #expect(throws: RequestBodyError.malformed("the body must be a list of documents")) {
             _ = try withBytes("a: 1") { try RequestBody.documents($0, format: .yaml) }
         }
@@ -87,6 +89,16 @@ import Testing
         }
         #expect(throws: RequestBodyError.malformed("item 1: expected an id (a non-empty string of at most 512 bytes), got an object")) {
             _ = try withBytes(#"["1", {}]"#) { try RequestBody.ids($0, format: .json) }
+        }
+    }
+
+    @Test func yamlNumbersKeepTheirTextWhenItIsJSON() throws {
+        let item = try withBytes("id: '1'\nprice: 1.50\nbig: 1e3\nhex: 0x1F\nstr: '007'\nflag: true\nnone: ~\n") {
+            try RequestBody.document($0, format: .yaml)
+        }
+        #expect(item.members.map(\.value) == [.string("1"), .number("1.50"), .number("1e3"), .number("31"), .string("007"), .bool(true), .null])
+        #expect(throws: RequestBodyError.malformed("'.inf' is not a JSON number")) {
+            _ = try withBytes("x: .inf") { try RequestBody.document($0, format: .yaml) }
         }
     }
 
