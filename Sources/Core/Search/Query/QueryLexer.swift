@@ -116,7 +116,7 @@ struct QueryLexer {
                 try lexBoost()
             case "~":
                 try lexTilde()
-            case "+", "-" where !afterField:
+            case "+" where !afterField, "-" where !afterField:
                 let sign = s[i]
                 i += 1
                 if i >= s.count || Self.isSpace(s[i]) || s[i] == ")" {
