@@ -1,0 +1,215 @@
+import Synchronization
+
+/// The indices of a node as the state machine the Raft log drives: committed commands are
+/// applied here, in log order, on every node.
+///
+/// Two kinds of failure are kept apart, because replicas must not diverge:
+/// - a command that is wrong for the current state (create an index that exists, write to one
+///   that does not) is refused the same way on every node: `apply` returns `.rejected`, and the
+///   entry counts as applied;
+/// - a local failure (disk full, I/O error) throws, and the caller must stop applying (DESIGN.md:
+///   a committed entry is never skipped) and report itself not ready.
+///
+/// Replaying entries after a restart is safe: each index skips entries at or below the log index
+/// its last commit point records, and the catalog skips changes at or below its own.
+public final class NodeStateMachine: Sendable {
+    /// What applying one command did.
+    public enum Outcome: Sendable, Equatable {
+        case applied
+        /// Already contained in the durable state (a replayed entry).
+        case alreadyApplied
+        /// Refused the same way on every node; the reason is for the client.
+        case rejected(String)
+    }
+
+    /// An open index: its config and its writer.
+    public struct OpenIndex: Sendable {
+        public let name: String
+        public let indexID: String
+        public let config: IndexConfig
+        public let writer: IndexWriter
+    }
+
+    private struct State: Sendable {
+        var catalog: IndexCatalog
+        var indices: [String: OpenIndex] = [:]
+        var appliedIndex: UInt64 = 0
+    }
+
+    private let root: String
+    private let fileIO: any FileIO
+    private let registry: Registry
+    private let options: IndexWriterOptions
+    private let nodeDirectory: IndexDirectory
+    private let state: Mutex<State>
+
+    /// Opens the node's indices under `root` (`<root>/_node` holds the catalog, each index lives
+    /// in `<root>/<indexID>`), each at its last commit.
+    public init(root: String, fileIO: any FileIO, registry: Registry, options: IndexWriterOptions = IndexWriterOptions()) throws {
+        self.root = root
+        self.fileIO = fileIO
+        self.registry = registry
+        self.options = options
+        nodeDirectory = IndexDirectory(fileIO: fileIO, path: root + "/_node")
+        try nodeDirectory.create()
+        let catalog = try IndexCatalog.load(from: nodeDirectory)
+        var state = State(catalog: catalog, appliedIndex: catalog.appliedIndex)
+        for entry in catalog.entries {
+            let index = try Self.open(entry, root: root, fileIO: fileIO, registry: registry, options: options)
+            state.indices[entry.name] = index
+            state.appliedIndex = min(state.appliedIndex, index.writer.lastCommit.lastAppliedLogIndex)
+        }
+        self.state = Mutex(state)
+    }
+
+    private static func open(_ entry: IndexCatalog.Entry, root: String, fileIO: any FileIO, registry: Registry,
+                             options: IndexWriterOptions) throws -> OpenIndex {
+        let config = try IndexConfigLoader(registry: registry).load(text: entry.config)
+        let codec = try registry.make(.codec, name: "lz4", args: ComponentArgs(path: "codec"), path: "codec")
+        let directory = IndexDirectory(fileIO: fileIO, path: root + "/" + entry.indexID)
+        let writer = try IndexWriter.open(directory: directory, config: config, codec: codec,
+                                          codecs: CodecResolver(registry: registry), options: options)
+        return OpenIndex(name: entry.name, indexID: entry.indexID, config: config, writer: writer)
+    }
+
+    /// The index named `name`, if it exists.
+    public func index(named name: String) -> OpenIndex? {
+        state.withLock { $0.indices[name] }
+    }
+
+    /// The names of the indices, sorted.
+    public var indexNames: [String] {
+        state.withLock { $0.catalog.entries.map(\.name) }
+    }
+
+    /// The smallest log index everything at or below which is durable in every index and the
+    /// catalog: the Raft log before it can be compacted, and replay starts after it.
+    public var durableIndex: UInt64 {
+        state.withLock { s in
+            s.indices.values.reduce(s.catalog.appliedIndex) { min($0, $1.writer.lastCommit.lastAppliedLogIndex) }
+        }
+    }
+
+    /// Applies the committed command at `logIndex`.
+    ///
+    /// - Throws: only for local failures; the caller stops applying.
+    public func apply(_ command: NodeCommand, at logIndex: UInt64) throws -> Outcome {
+        let outcome: Outcome
+        switch command {
+        case .createIndex(let name, let indexID, let config):
+            outcome = try create(name: name, indexID: indexID, config: config, at: logIndex)
+        case .deleteIndex(let name):
+            outcome = try delete(name: name, at: logIndex)
+        default:
+            outcome = try applyToIndex(command, at: logIndex)
+        }
+        state.withLock { $0.appliedIndex = max($0.appliedIndex, logIndex) }
+        return outcome
+    }
+
+    private func create(name: String, indexID: String, config: String, at logIndex: UInt64) throws -> Outcome {
+        if state.withLock({ logIndex <= $0.catalog.appliedIndex }) { return .alreadyApplied }
+        if state.withLock({ $0.catalog.entry(named: name) != nil }) {
+            return .rejected("index '\(name)' already exists")
+        }
+        let entry = IndexCatalog.Entry(name: name, indexID: indexID, config: config)
+        // The config was checked before it was logged; a node that cannot load it (a plugin it
+        // lacks) must not silently go on without the index.
+        let index = try Self.open(entry, root: root, fileIO: fileIO, registry: registry, options: options)
+        try index.writer.commit(lastAppliedLogIndex: logIndex)
+        try state.withLock { s in
+            var catalog = s.catalog
+            catalog.insert(entry)
+            catalog.appliedIndex = logIndex
+            try catalog.save(to: nodeDirectory)
+            s.catalog = catalog
+            s.indices[name] = index
+        }
+        return .applied
+    }
+
+    private func delete(name: String, at logIndex: UInt64) throws -> Outcome {
+        if state.withLock({ logIndex <= $0.catalog.appliedIndex }) { return .alreadyApplied }
+        guard let index = state.withLock({ $0.indices[name] }) else {
+            return .rejected("index '\(name)' does not exist")
+        }
+        // The catalog forgets the index first (durably); its files go after. A crash between
+        // the two leaves an unreferenced directory, which is harmless and removed at the next
+        // delete of that id (ids are never reused).
+        try state.withLock { s in
+            var catalog = s.catalog
+            catalog.remove(named: name)
+            catalog.appliedIndex = logIndex
+            try catalog.save(to: nodeDirectory)
+            s.catalog = catalog
+            s.indices[name] = nil
+        }
+        index.writer.close()
+        try fileIO.removeTree(root + "/" + index.indexID)
+        try fileIO.syncDirectory(root)
+        return .applied
+    }
+
+    private func applyToIndex(_ command: NodeCommand, at logIndex: UInt64) throws -> Outcome {
+        guard let index = state.withLock({ $0.indices[command.index] }) else {
+            return .rejected("index '\(command.index)' does not exist")
+        }
+        if logIndex <= index.writer.lastCommit.lastAppliedLogIndex { return .alreadyApplied }
+        switch command {
+        case .putDocuments(_, let documents):
+            for document in documents { try index.writer.update(document.document) }
+            return .applied
+        case .deleteDocuments(_, let ids):
+            for id in ids { _ = try index.writer.delete(id: id) }
+            return .applied
+        case .optimize(_, let maxSegments):
+            // Scheduling, not merging: the apply loop never waits for a merge (DESIGN.md).
+            let writer = index.writer
+            Task.detached { try? writer.forceMerge(maxSegments: max(1, maxSegments)) }
+            return .applied
+        case .patchDocument, .deleteByQuery:
+            // Both need the query engine's real-time lookups, which the node issue wires in.
+            throw NodeStateMachineError.unsupported("\(command)".prefix { $0 != "(" }.description)
+        case .createIndex, .deleteIndex:
+            return .applied
+        }
+    }
+
+    /// Refreshes every index: what was applied becomes searchable.
+    public func refreshAll() throws {
+        for index in state.withLock({ Array($0.indices.values) }) { try index.writer.refresh() }
+    }
+
+    /// Commits every index with the last applied log index, so a restart replays only what
+    /// came after.
+    public func commitAll() throws {
+        let (indices, applied) = state.withLock { (Array($0.indices.values), $0.appliedIndex) }
+        for index in indices { try index.writer.commit(lastAppliedLogIndex: applied) }
+        // Every index now holds everything up to `applied`; so does the catalog (its changes
+        // are saved as they are applied). Recording that lets `durableIndex` move past the last
+        // catalog change, so the log can be compacted up to here.
+        try state.withLock { s in
+            guard applied > s.catalog.appliedIndex else { return }
+            var catalog = s.catalog
+            catalog.appliedIndex = applied
+            try catalog.save(to: nodeDirectory)
+            s.catalog = catalog
+        }
+    }
+
+    /// Closes every writer (after a final `commitAll`, for a clean shutdown).
+    public func close() {
+        for index in state.withLock({ Array($0.indices.values) }) { index.writer.close() }
+    }
+}
+
+/// A command this build cannot apply yet; the node stops applying rather than skip it.
+public enum NodeStateMachineError: Error, Sendable, CustomStringConvertible {
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case .unsupported(let command): "applying \(command) is not supported by this build"
+        }
+    }
+}
