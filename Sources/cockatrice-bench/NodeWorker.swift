@@ -6,13 +6,28 @@ import Foundation
 /// with SIGKILL: a standalone node under `--dir` that writes batches of 25 documents
 /// (`w<pid>-<batch>-<k>`) to index `docs` and prints `ack <pid> <batch>` once each write is acknowledged.
 /// The indices are never committed while it runs, so what survives comes from the Raft log.
-struct NodeWorker: AsyncParsableCommand {
+struct NodeWorker: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "node-worker", abstract: "Crash-test worker (tests only).",
                                                     shouldDisplay: false)
 
     @Option var dir: String
 
-    func run() async throws {
+    /// Synchronous on purpose: the bench's root command is synchronous (an async root made
+    /// the release compiler crash in another subcommand), so the async work runs in a task
+    /// this thread waits for.
+    func run() throws {
+        let outcome = WorkerOutcome()
+        let done = DispatchSemaphore(value: 0)
+        let dir = self.dir
+        Task {
+            do { try await Self.work(dir: dir) } catch { outcome.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    static func work(dir: String) async throws {
         let options = IndexWriterOptions(refreshInterval: nil, backgroundMerges: false)
         let node = try StandaloneNode(root: dir, fileIO: LocalFileIO(), registry: try makeBuiltinRegistry(), options: options)
         let schema = "schema:\n  id: {field_type: id, args: {unique: true, stored: true}}\n  body: {field_type: text}\n"
@@ -35,4 +50,10 @@ struct NodeWorker: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("ack \(pid) \(batch)\n".utf8))
         }
     }
+}
+
+/// Where the worker's task leaves its error for the waiting thread.
+private final class WorkerOutcome: @unchecked Sendable {
+    // @unchecked: written by the task before it signals, read by the waiter after.
+    var error: (any Error)?
 }
