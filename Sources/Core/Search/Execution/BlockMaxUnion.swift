@@ -1,0 +1,112 @@
+/// Top-k collection for a disjunction of terms (a single term, `a OR b`, `title:x OR text:x`)
+/// that skips whole postings blocks which cannot enter the top k: a block-max variant of
+/// MaxScore over windows (Lucene's `BlockMaxMaxScoreScorer`, tantivy's block-WAND idea).
+///
+/// The window runs from the next unprocessed document to the first block end among the
+/// terms; the sum of the terms' block maxima (from the per-block impacts, for monotone
+/// weightings only) bounds every score in it. Once the heap is full and `track_total` hits
+/// have been counted, a window whose bound does not beat the heap's worst hit is skipped
+/// without decoding it (a tie loses: later documents rank after equal earlier ones), and the
+/// total becomes a lower bound. Otherwise the window is scored exactly as `DisjunctionScorer`
+/// does, in clause order, so scores do not depend on whether pruning ran.
+struct BlockMaxUnion {
+    struct Term {
+        let field: String
+        let infos: [TermInfo?]
+        let scorer: any TermScorer
+    }
+
+    let terms: [Term]
+
+    /// The terms of `weight` when it is a term or a pure OR of terms whose weightings give
+    /// block bounds; nil otherwise (the exhaustive path then runs).
+    init?(_ weight: Weight) {
+        func term(_ w: Weight) -> Term? {
+            guard case .term(let field, _, let infos, let scorer) = w,
+                  scorer.upperBound(maxTermFrequency: 1, minFieldNorm: 0) != nil else { return nil }
+            return Term(field: field, infos: infos, scorer: scorer)
+        }
+        switch weight {
+        case .term:
+            guard let t = term(weight) else { return nil }
+            terms = [t]
+        case .boolean(let b):
+            guard b.must.isEmpty, b.filter.isEmpty, b.mustNot.isEmpty, b.minimumShouldMatch <= 1, !b.should.isEmpty else { return nil }
+            var list: [Term] = []
+            for w in b.should {
+                guard let t = term(w) else { return nil }
+                list.append(t)
+            }
+            terms = list
+        default:
+            return nil
+        }
+    }
+
+    /// Collects segment `ordinal`; returns whether any window was skipped (so `total` is only
+    /// a lower bound).
+    func collect(_ segment: IndexSnapshot.SegmentView, ordinal: Int, into collector: inout TopDocsCollector, after: ScoredDoc?,
+                 trackTotal: Int?) throws(SegmentError) -> Bool {
+        let reader = segment.reader
+        var scorers: [TermDocScorer] = []
+        for t in terms {
+            guard ordinal < t.infos.count, let info = t.infos[ordinal] else { continue }
+            scorers.append(TermDocScorer(postings: try reader.postings(t.field, info), norms: reader.norms(t.field), scorer: t.scorer))
+        }
+        if scorers.isEmpty { return false }
+        let live = segment.liveDocs
+        let checkLive = live.hasDeletions
+        let base = segment.docBase
+        let noMore = PostingsIterator.noMoreDocs
+        var skipped = false
+        var target: Int32 = 0
+        var lasts = [Int32](repeating: -1, count: scorers.count)
+        while true {
+            // The window [target, end] and the bound of every score in it. A term whose
+            // decoded block reaches the target is advanced (free), so its exact next document
+            // is known and it adds nothing to a window it has no document in; the others are
+            // bounded by the impacts of the block the skip data says holds the target.
+            var end = noMore
+            for (i, s) in scorers.enumerated() {
+                lasts[i] = -1
+                if s.doc == noMore { continue }
+                if s.doc < target && target <= s.decodedBlockLast { _ = try s.advance(to: target) }
+                if s.doc == noMore { continue }
+                let last = s.doc >= target ? s.decodedBlockLast : try s.shallowAdvance(to: target)
+                if last < target { continue }
+                lasts[i] = last
+                if last < end { end = last }
+            }
+            var bound: Float = 0
+            var any = false
+            for (i, s) in scorers.enumerated() where lasts[i] >= target {
+                any = true
+                if s.doc >= target && s.doc > end { continue }
+                bound += max(s.blockMaxScore(), 0)
+            }
+            if !any { return skipped }
+            let mayPrune = collector.isFull && collector.capacity > 0 && (trackTotal.map { collector.total >= $0 } ?? false)
+            if mayPrune && bound <= collector.threshold {
+                skipped = true
+                if end == noMore { return skipped }
+                target = end + 1
+                continue
+            }
+            for s in scorers where s.doc < target { _ = try s.advance(to: target) }
+            // Index loops: they borrow the scorers instead of retaining each per document.
+            while true {
+                var d = noMore
+                for i in scorers.indices where scorers[i].doc < d { d = scorers[i].doc }
+                if d > end || d == noMore { break }
+                if !checkLive || live.isLive(d) {
+                    var sum: Float = 0
+                    for i in scorers.indices where scorers[i].doc == d { sum += scorers[i].score() }
+                    collector.offer(score: sum, doc: base + Int(d), after: after)
+                }
+                for i in scorers.indices where scorers[i].doc == d { _ = try scorers[i].next() }
+            }
+            if end == noMore { return skipped }
+            target = end + 1
+        }
+    }
+}

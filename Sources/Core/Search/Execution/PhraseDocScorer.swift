@@ -1,0 +1,150 @@
+/// A phrase in one segment: the documents holding every term (a conjunction led by the
+/// rarest), kept where the positions line up; the number of places the phrase starts is its
+/// term frequency for the weighting (as tantivy scores phrases).
+///
+/// Positions follow Whoosh's slop: term `i` must sit `gap_i` to `gap_i + slop - 1` positions
+/// after where term `i-1` matched, `gap_i` being the distance the query gives them (1, or more
+/// where the analyzer dropped a stop word). `slop == 1` is the exact phrase.
+final class PhraseDocScorer: DocScorer {
+    // Unchecked: single-threaded by construction (see `TermDocScorer`).
+    @exclusivity(unchecked) private var postings: [PostingsIterator]
+    /// Term indices by document frequency, rarest first.
+    private let order: [Int]
+    /// `gaps[i]`: query distance from term i-1 to term i (gaps[0] unused).
+    private let gaps: [Int64]
+    private let slop: Int64
+    private let norms: UnsafeRawBufferPointer
+    private let scorer: any TermScorer
+    @exclusivity(unchecked) private var positions: [[UInt32]]
+    private(set) var doc: Int32 = -1
+    /// Phrase matches in `doc`.
+    private(set) var freq = 0
+    let cost: Int
+
+    init(postings: [PostingsIterator], queryPositions: [Int], slop: Int, norms: NormsReader?, scorer: any TermScorer) {
+        self.postings = postings
+        order = postings.indices.sorted { postings[$0].docFreq < postings[$1].docFreq }
+        var gaps: [Int64] = [0]
+        for i in 1..<max(queryPositions.count, 1) { gaps.append(Int64(queryPositions[i] - queryPositions[i - 1])) }
+        self.gaps = gaps
+        self.slop = Int64(max(slop, 1))
+        self.norms = norms?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        self.scorer = scorer
+        positions = Array(repeating: [], count: postings.count)
+        cost = Int(postings.map(\.docFreq).min() ?? 0)
+    }
+
+    func next() throws(SegmentError) -> Int32 {
+        doc = try find(try postings[order[0]].next())
+        return doc
+    }
+
+    func advance(to target: Int32) throws(SegmentError) -> Int32 {
+        if doc >= target { return doc }
+        doc = try find(try postings[order[0]].advance(to: target))
+        return doc
+    }
+
+    /// From the lead's candidate, the first document with every term and a phrase match.
+    private func find(_ start: Int32) throws(SegmentError) -> Int32 {
+        var candidate = try align(start)
+        while candidate != PostingsIterator.noMoreDocs {
+            if try confirm() { return candidate }
+            candidate = try align(try postings[order[0]].next())
+        }
+        return candidate
+    }
+
+    /// From the lead's candidate, the first document holding every term (positions unchecked).
+    private func align(_ start: Int32) throws(SegmentError) -> Int32 {
+        let lead = order[0]
+        var candidate = start
+        var k = 1
+        while k < order.count && candidate != PostingsIterator.noMoreDocs {
+            let d = try postings[order[k]].advance(to: candidate)
+            if d > candidate {
+                candidate = try postings[lead].advance(to: d)
+                k = 1
+            } else {
+                k += 1
+            }
+        }
+        return candidate
+    }
+
+    // MARK: Two-phase use (PhraseUnion)
+
+    /// Moves to the next document holding every term, without checking positions; `doc` is
+    /// then that candidate, and `confirm()` decides.
+    func nextCandidate() throws(SegmentError) -> Int32 {
+        doc = try align(try postings[order[0]].next())
+        return doc
+    }
+
+    /// `nextCandidate` from `target` on.
+    func advanceCandidate(to target: Int32) throws(SegmentError) -> Int32 {
+        if doc >= target { return doc }
+        doc = try align(try postings[order[0]].advance(to: target))
+        return doc
+    }
+
+    /// Whether the candidate really holds the phrase (decodes positions); sets `freq`.
+    func confirm() throws(SegmentError) -> Bool {
+        for i in postings.indices { try postings[i].positions(into: &positions[i]) }
+        freq = countMatches()
+        return freq > 0
+    }
+
+    /// The most the candidate can score, from frequencies and its norm only: the phrase
+    /// occurs at most as often as its first term (each match starts at a distinct position
+    /// of it) and, exact, at most as often as any of its terms. Nil for weightings without
+    /// bounds (not monotone).
+    func candidateBound() -> Float? {
+        var most = postings[0].freq
+        if slop == 1 { for p in postings { most = min(most, p.freq) } }
+        let d = Int(doc)
+        let norm: UInt8 = d >= 0 && d < norms.count ? norms[d] : 0
+        guard scorer.upperBound(maxTermFrequency: 1, minFieldNorm: 0) != nil else { return nil }
+        return scorer.score(termFrequency: UInt32(clamping: most), fieldNorm: norm)
+    }
+
+    /// The start positions of term 0 from which a chain of positions satisfies the gaps and slop.
+    private func countMatches() -> Int {
+        var count = 0
+        deadEnds.removeAll(keepingCapacity: true)
+        for start in positions[0] where chain(from: 1, previous: Int64(start)) { count += 1 }
+        return count
+    }
+
+    /// `(term, position)` pairs from which no chain completes, in the current document: with
+    /// slop above 1 the search branches, and without this a hostile phrase of repeated words
+    /// over a long repetitive text would take exponential time; with it each pair is tried once.
+    @exclusivity(unchecked) private var deadEnds: Set<Int64> = []
+
+    private func chain(from i: Int, previous: Int64) -> Bool {
+        if i == positions.count { return true }
+        let key = Int64(i) << 40 | previous
+        if slop > 1 && deadEnds.contains(key) { return false }
+        let low = previous + gaps[i]
+        let high = low + slop - 1
+        let list = positions[i]
+        // First position >= low.
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int64(list[mid]) < low { lo = mid + 1 } else { hi = mid }
+        }
+        while lo < list.count, Int64(list[lo]) <= high {
+            if chain(from: i + 1, previous: Int64(list[lo])) { return true }
+            lo += 1
+        }
+        if slop > 1 { deadEnds.insert(key) }
+        return false
+    }
+
+    func score() -> Float {
+        let d = Int(doc)
+        let norm: UInt8 = d >= 0 && d < norms.count ? norms[d] : 0
+        return scorer.score(termFrequency: UInt32(freq), fieldNorm: norm)
+    }
+}

@@ -1,0 +1,118 @@
+/// Top-k collection for a phrase, or an OR of phrases and terms (`title:"a b" OR text:"a b"`),
+/// that skips the costly part of a phrase, decoding positions, for candidates that cannot
+/// enter the top k.
+///
+/// A candidate (a document holding every term of some phrase) is bounded from what is
+/// already known: each term clause's exact score, each phrase's `candidateBound()` from its
+/// terms' frequencies and the document's norm. Once the heap is full and `track_total` hits
+/// were counted, a candidate whose bound does not beat the heap's worst hit is dropped
+/// unverified (so the total becomes a lower bound); every other candidate is verified and
+/// scored exactly as `DisjunctionScorer` scores it, in clause order.
+struct PhraseUnion {
+    let clauses: [Weight]
+
+    /// Nil unless `weight` is a phrase or a pure OR of phrases and terms with at least one
+    /// phrase, all under weightings with bounds.
+    init?(_ weight: Weight) {
+        func eligible(_ w: Weight) -> Bool {
+            switch w {
+            case .term(_, _, _, let scorer), .phrase(_, _, _, _, let scorer):
+                return scorer.upperBound(maxTermFrequency: 1, minFieldNorm: 0) != nil
+            default:
+                return false
+            }
+        }
+        func isPhrase(_ w: Weight) -> Bool {
+            if case .phrase = w { return true }
+            return false
+        }
+        switch weight {
+        case .phrase:
+            guard eligible(weight) else { return nil }
+            clauses = [weight]
+        case .boolean(let b):
+            guard b.must.isEmpty, b.filter.isEmpty, b.mustNot.isEmpty, b.minimumShouldMatch <= 1,
+                  b.should.contains(where: isPhrase), b.should.allSatisfy(eligible) else { return nil }
+            clauses = b.should
+        default:
+            return nil
+        }
+    }
+
+    private enum Clause {
+        case term(TermDocScorer)
+        case phrase(PhraseDocScorer)
+
+        var doc: Int32 {
+            switch self {
+            case .term(let s): s.doc
+            case .phrase(let s): s.doc
+            }
+        }
+
+        func step() throws(SegmentError) {
+            switch self {
+            case .term(let s): _ = try s.next()
+            case .phrase(let s): _ = try s.nextCandidate()
+            }
+        }
+    }
+
+    /// Collects segment `ordinal`; returns whether a candidate was dropped unverified.
+    func collect(_ segment: IndexSnapshot.SegmentView, ordinal: Int, into collector: inout TopDocsCollector, after: ScoredDoc?,
+                 trackTotal: Int?) throws(SegmentError) -> Bool {
+        var list: [Clause] = []
+        for w in clauses {
+            switch try w.scorer(in: segment, ordinal: ordinal) {
+            case let s as TermDocScorer: list.append(.term(s))
+            case let s as PhraseDocScorer: list.append(.phrase(s))
+            default: continue
+            }
+        }
+        if list.isEmpty { return false }
+        for c in list { try c.step() }
+        let live = segment.liveDocs
+        let checkLive = live.hasDeletions
+        let base = segment.docBase
+        let noMore = PostingsIterator.noMoreDocs
+        var skipped = false
+        while true {
+            var d = noMore
+            for c in list where c.doc < d { d = c.doc }
+            if d == noMore { return skipped }
+            if !checkLive || live.isLive(d) {
+                var drop = false
+                if collector.isFull && collector.capacity > 0 && (trackTotal.map { collector.total >= $0 } ?? false) {
+                    var bound: Float = 0
+                    for c in list where c.doc == d {
+                        switch c {
+                        case .term(let s): bound += max(s.score(), 0)
+                        case .phrase(let s): bound += max(s.candidateBound() ?? .infinity, 0)
+                        }
+                    }
+                    drop = bound <= collector.threshold
+                }
+                if drop {
+                    skipped = true
+                } else {
+                    var sum: Float = 0
+                    var matched = false
+                    for c in list where c.doc == d {
+                        switch c {
+                        case .term(let s):
+                            sum += s.score()
+                            matched = true
+                        case .phrase(let s):
+                            if try s.confirm() {
+                                sum += s.score()
+                                matched = true
+                            }
+                        }
+                    }
+                    if matched { collector.offer(score: sum, doc: base + Int(d), after: after) }
+                }
+            }
+            for c in list where c.doc == d { try c.step() }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// One term's postings in one segment, scored per document from its frequency and length norm.
+///
+/// BM25 (the default weighting) is scored inline from its 256-entry norm table, in exactly the
+/// order `BM25Scorer` computes, so the result is the same Float; other weightings go through
+/// their `TermScorer`.
+final class TermDocScorer: DocScorer {
+    // Unchecked: one scorer is only ever used by one thread, and the dynamic exclusivity
+    // checks of class properties cost more than the rest of `next()`.
+    @exclusivity(unchecked) private var postings: PostingsIterator
+    @exclusivity(unchecked) private(set) var doc: Int32 = -1
+    let cost: Int
+    /// Norm ids by document; empty when the field keeps none (then norm 0).
+    private let norms: UnsafeRawBufferPointer
+    private let scorer: any TermScorer
+    private let bm25Weight: Float
+    private let bm25Cache: ContiguousArray<Float>
+
+    init(postings: PostingsIterator, norms: NormsReader?, scorer: any TermScorer) {
+        self.postings = postings
+        self.cost = Int(postings.docFreq)
+        self.norms = norms?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        self.scorer = scorer
+        if let bm25 = scorer as? BM25Scorer, bm25.cache.count == 256 {
+            bm25Weight = bm25.weight
+            bm25Cache = ContiguousArray(bm25.cache)
+        } else {
+            bm25Weight = 0
+            bm25Cache = []
+        }
+    }
+
+    /// The last document of the decoded block that holds `doc`: advancing to a target up to
+    /// it decodes nothing.
+    @exclusivity(unchecked) private(set) var decodedBlockLast: Int32 = -1
+
+    func next() throws(SegmentError) -> Int32 {
+        doc = try postings.next()
+        decodedBlockLast = postings.blockLastDoc
+        return doc
+    }
+
+    func advance(to target: Int32) throws(SegmentError) -> Int32 {
+        if doc >= target { return doc }
+        doc = try postings.advance(to: target)
+        decodedBlockLast = postings.blockLastDoc
+        return doc
+    }
+
+    /// The current document's norm id (0 past the norms, which only a corrupt file gives).
+    @inline(__always)
+    private var normId: UInt8 {
+        let d = Int(doc)
+        return d < norms.count ? norms[d] : 0
+    }
+
+    func score() -> Float {
+        let freq = postings.freq
+        if !bm25Cache.isEmpty {
+            let tf = Float(freq)
+            return bm25Weight * (tf / (tf + bm25Cache[Int(normId)]))
+        }
+        return scorer.score(termFrequency: UInt32(truncatingIfNeeded: freq), fieldNorm: normId)
+    }
+
+    /// The current document's term frequency (explain).
+    var freq: Int32 { postings.freq }
+
+    // MARK: Block impacts
+
+    /// Moves the skip cursor to the block that may hold `target` without decoding it; returns
+    /// that block's last document (below `target` when the list has nothing at or after it).
+    func shallowAdvance(to target: Int32) throws(SegmentError) -> Int32 {
+        if doc == PostingsIterator.noMoreDocs { return -1 }
+        return try postings.advanceShallow(to: target)
+    }
+
+    /// The highest score any document of the skip cursor's block can get (never below a real
+    /// score: the same Float operations on the block's largest frequency and smallest norm).
+    func blockMaxScore() -> Float {
+        let maxFreq = postings.blockMaxFreq
+        let minNorm = postings.blockMinNorm
+        if !bm25Cache.isEmpty {
+            let tf = Float(maxFreq)
+            return bm25Weight * (tf / (tf + bm25Cache[Int(minNorm)]))
+        }
+        return scorer.upperBound(maxTermFrequency: UInt32(clamping: maxFreq), minFieldNorm: minNorm) ?? .infinity
+    }
+}

@@ -1,0 +1,46 @@
+import Testing
+@testable import Core
+
+/// Block-max skipping (`BlockMaxUnion`) and unverified phrase candidates (`PhraseUnion`)
+/// must never change the top k: pruned and exhaustive runs agree hit for
+/// hit and score for score, and a pruned total is a lower bound marked as such.
+@Suite struct BlockMaxUnionTests {
+    @Test(arguments: 0..<3) func prunedTopKEqualsExhaustiveTopK(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) + 4242)
+        // Enough documents that frequent terms have several 128-document blocks per segment.
+        let docs = (0..<2500).map { SearchTestIndex.randomDoc(&rng, id: "d\($0)") }
+        let deletes = (0..<60).map { _ in "d\(rng.next() % 2500)" }
+        let writer = try SearchTestIndex.build(docs, cuts: [900, 1700], deletes: deletes, seed: UInt64(seed))
+        defer { writer.close() }
+        let searcher = Searcher(snapshot: writer.snapshot(), config: TestIndex.config())
+        var pruned = 0
+        var prunedWithPhrases = 0
+        for q in 0..<60 {
+            let n = 1 + Int(rng.next() % 4)
+            let withPhrases = q % 2 == 1
+            let terms: [Query] = (0..<n).map { i in
+                let field = rng.next() % 3 == 0 ? "title" : "body"
+                if withPhrases && (i == 0 || rng.next() % 2 == 0) {
+                    return .phrase(PhraseQuery(field: field, terms: [SearchTestIndex.word(&rng), SearchTestIndex.word(&rng)], slop: 1 + Int(rng.next() % 2)))
+                }
+                return .term(field: field, text: SearchTestIndex.word(&rng))
+            }
+            let query: Query = n == 1 ? terms[0] : .boolean(BooleanQuery(should: terms))
+            let k = [1, 10, 50][q % 3]
+            let exact = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
+            let fast = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: k, loadFields: false))
+            #expect(fast.hits.map(\.doc) == exact.hits.map(\.doc), "query \(q): \(query)")
+            #expect(fast.hits.map(\.score) == exact.hits.map(\.score), "query \(q): \(query)")
+            #expect(fast.total <= exact.total)
+            #expect(fast.totalRelation == (fast.total < exact.total ? .greaterOrEqual : fast.totalRelation))
+            if fast.totalRelation == .greaterOrEqual {
+                pruned += 1
+                if withPhrases { prunedWithPhrases += 1 }
+            } else {
+                #expect(fast.total == exact.total)
+            }
+        }
+        #expect(pruned > 0, "no query skipped a block: the test does not exercise pruning")
+        #expect(prunedWithPhrases > 0, "no phrase candidate was dropped: the test does not exercise PhraseUnion")
+    }
+}
