@@ -18,6 +18,9 @@ public final class NodeStateMachine: Sendable {
         case applied
         /// Already contained in the durable state (a replayed entry).
         case alreadyApplied
+        /// A delete-by-query was applied: the number of documents it deleted (the same on every
+        /// replica, which hold the same documents at that point of the log).
+        case deleted(Int)
         /// Refused the same way on every node; the reason is for the client.
         case rejected(String)
     }
@@ -167,12 +170,47 @@ public final class NodeStateMachine: Sendable {
             let writer = index.writer
             Task.detached { try? writer.forceMerge(maxSegments: max(1, maxSegments)) }
             return .applied
-        case .patchDocument, .deleteByQuery:
-            // Both need the query engine's real-time lookups, which the node issue wires in.
-            throw NodeStateMachineError.unsupported("\(command)".prefix { $0 != "(" }.description)
+        case .patchDocument(_, let id, let fields):
+            return try patch(index, id: id, fields: fields)
+        case .deleteByQuery(_, let query, let searchField):
+            return try deleteByQuery(index, query: query, searchField: searchField)
         case .createIndex, .deleteIndex:
             return .applied
         }
+    }
+
+    /// A partial update: the stored document (real time, so an earlier entry not yet refreshed
+    /// counts) merged with the patch, written as a put. Refused the same way on every replica
+    /// when the schema has a field that is not stored, the patch is malformed, or the document
+    /// does not exist (API.md: 400 / 404).
+    private func patch(_ index: OpenIndex, id: String, fields: Document) throws -> Outcome {
+        if let reason = DocumentPatch.refusal(for: index.config) { return .rejected(reason) }
+        let patch = DocumentPatch(config: index.config, id: id, fields: fields)
+        if let reason = patch.check() { return .rejected(reason) }
+        guard let stored = try index.writer.storedDocument(id: id) else {
+            return .rejected("document '\(id)' does not exist")
+        }
+        switch patch.merged(with: stored) {
+        case .success(let document):
+            try index.writer.update(document)
+            return .applied
+        case .failure(let error):
+            return .rejected("document '\(id)' cannot be patched: \(error.reason)")
+        }
+    }
+
+    /// Deletes every live document the query matches at this point of the log (buffered ones
+    /// included: the writer flushes them first), on every replica alike.
+    private func deleteByQuery(_ index: OpenIndex, query: String, searchField: String?) throws -> Outcome {
+        let deletion = QueryDeletion(config: index.config, query: query, searchField: searchField)
+        let parsed: Query
+        switch deletion.parse() {
+        case .success(let q): parsed = q
+        case .failure(let error): return .rejected("query: \(error)")
+        }
+        let config = index.config
+        let count = try index.writer.delete(selecting: { snapshot in try QueryDeletion.matches(parsed, in: snapshot, config: config) })
+        return .deleted(count)
     }
 
     /// Refreshes every index: what was applied becomes searchable.
@@ -200,16 +238,5 @@ public final class NodeStateMachine: Sendable {
     /// Closes every writer (after a final `commitAll`, for a clean shutdown).
     public func close() {
         for index in state.withLock({ Array($0.indices.values) }) { index.writer.close() }
-    }
-}
-
-/// A command this build cannot apply yet; the node stops applying rather than skip it.
-public enum NodeStateMachineError: Error, Sendable, CustomStringConvertible {
-    case unsupported(String)
-
-    public var description: String {
-        switch self {
-        case .unsupported(let command): "applying \(command) is not supported by this build"
-        }
     }
 }

@@ -64,6 +64,9 @@ public final class IndexWriter: Sendable {
         let name: String
         var ids: [String: Int32]
         var deleted: [Int32]
+        /// The frozen buffer itself (shared with the flush job, not copied): real-time gets read
+        /// its stored fields until the segment lands.
+        let buffer: SegmentWriter
     }
 
     // MARK: Opening
@@ -211,6 +214,65 @@ public final class IndexWriter: Sendable {
                 throw IndexError.wrap(error)
             }
             return count
+        }
+    }
+
+    /// Deletes the documents that `select` picks in a view of every segment (the buffer flushed
+    /// first): `select` gets one snapshot of them all and returns, per segment of it, the doc ids
+    /// to delete. Delete-by-query uses this rather than `delete(matching:)` so that a query is
+    /// compiled once over the whole index (a fuzzy term expands over every dictionary, as in a
+    /// search), not per segment. Returns the number of documents deleted.
+    @discardableResult
+    public func delete(selecting select: (IndexSnapshot) throws -> [[Int32]]) throws(IndexError) -> Int {
+        try withFlushedLock { s throws(IndexError) -> Int in
+            try checkOpen(s)
+            try flushLocked(&s)
+            let view = IndexSnapshot(segments: s.segments.map { ($0.handle, $0.liveDocs) })
+            var count = 0
+            do {
+                let chosen = try select(view)
+                for (i, docs) in chosen.enumerated() where i < s.segments.count {
+                    for doc in docs where doc >= 0 && Int(doc) < s.segments[i].reader.maxDoc {
+                        if s.segments[i].delete(doc) { count += 1 }
+                    }
+                }
+            } catch {
+                throw IndexError.wrap(error)
+            }
+            return count
+        }
+    }
+
+    // MARK: Real-time reads
+
+    /// The stored fields of the live document with id `id`, seeing every change applied so far,
+    /// refreshed or not (API.md: a get by id is real time): the buffer first, then the buffers
+    /// being flushed in the background, then the segments through the id field's postings and
+    /// their current live docs, newest first. Deleted or replaced versions are never returned
+    /// (an update deletes the old version everywhere before it adds the new one).
+    ///
+    /// - Returns: nil when no live document has that id.
+    public func storedDocument(id: String) throws(IndexError) -> [StoredField]? {
+        try state.withLock { s throws(IndexError) -> [StoredField]? in
+            try checkOpen(s)
+            if let doc = s.bufferIds[id] { return try s.buffer.storedDocument(doc) }
+            for pending in s.pendingFlushes.reversed() {
+                if let doc = pending.ids[id] { return try pending.buffer.storedDocument(doc) }
+            }
+            let term = Array(id.utf8)
+            do {
+                for segment in s.segments.reversed() {
+                    guard var postings = try segment.reader.postings(config.idField, term: term) else { continue }
+                    while true {
+                        let doc = try postings.next()
+                        if doc == PostingsIterator.noMoreDocs { break }
+                        if segment.liveDocs.isLive(doc) { return try segment.reader.document(doc) }
+                    }
+                }
+            } catch {
+                throw IndexError.wrap(error)
+            }
+            return nil
         }
     }
 
@@ -426,7 +488,7 @@ public final class IndexWriter: Sendable {
         // Freeze the buffer; indexing continues into a new one while a thread writes it.
         let job = FlushJob(name: Self.segmentName(s.nextSegmentNumber), buffer: s.buffer)
         s.nextSegmentNumber += 1
-        s.pendingFlushes.append(PendingFlush(name: job.name, ids: s.bufferIds, deleted: s.bufferDeleted))
+        s.pendingFlushes.append(PendingFlush(name: job.name, ids: s.bufferIds, deleted: s.bufferDeleted, buffer: s.buffer))
         s.buffer = SegmentWriter(fields: fields, analyzers: analyzers)
         s.bufferIds = [:]
         s.bufferDeleted = []
