@@ -101,7 +101,8 @@ final class PhraseDocScorer: DocScorer {
     /// bounds (not monotone).
     func candidateBound() -> Float? {
         var most = postings[0].freq
-        if slop == 1 { for p in postings { most = min(most, p.freq) } }
+        // By index: iterating the values would copy (retain and release) every iterator.
+        if slop == 1 { for i in postings.indices { most = min(most, postings[i].freq) } }
         let d = Int(doc)
         let norm: UInt8 = d >= 0 && d < norms.count ? norms[d] : 0
         guard scorer.upperBound(maxTermFrequency: 1, minFieldNorm: 0) != nil else { return nil }
@@ -127,17 +128,21 @@ final class PhraseDocScorer: DocScorer {
         if slop > 1 && deadEnds.contains(key) { return false }
         let low = previous + gaps[i]
         let high = low + slop - 1
-        let list = positions[i]
-        // First position >= low.
-        var lo = 0, hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if Int64(list[mid]) < low { lo = mid + 1 } else { hi = mid }
+        // Through a buffer pointer: a copy of the array would be retained and released per call.
+        let found = positions[i].withUnsafeBufferPointer { list in
+            // First position >= low.
+            var lo = 0, hi = list.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if Int64(list[mid]) < low { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < list.count, Int64(list[lo]) <= high {
+                if chain(from: i + 1, previous: Int64(list[lo])) { return true }
+                lo += 1
+            }
+            return false
         }
-        while lo < list.count, Int64(list[lo]) <= high {
-            if chain(from: i + 1, previous: Int64(list[lo])) { return true }
-            lo += 1
-        }
+        if found { return true }
         if slop > 1 { deadEnds.insert(key) }
         return false
     }

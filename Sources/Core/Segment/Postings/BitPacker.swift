@@ -55,4 +55,93 @@ enum BitPacker {
             i += 1
         }
     }
+
+    /// Unpacks `count` values from index `from` of a group of 128 values of `bits` bits at
+    /// `source` (which must hold `byteCount(count: 128, bits:)` bytes, checked by the caller;
+    /// `from + count <= 128`). Reads no word past the last value's.
+    @inline(__always)
+    static func unpack(_ source: UnsafeRawPointer, from: Int, count: Int, bits: Int, into output: UnsafeMutablePointer<UInt32>) {
+        if bits == 0 {
+            output.update(repeating: 0, count: count)
+            return
+        }
+        guard count > 0 else { return }
+        let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(bits)) - 1
+        let bitPosition = from * bits
+        var p = source + (bitPosition >> 5) * 4
+        let shift = bitPosition & 31
+        var acc = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))) >> UInt64(shift)
+        p += 4
+        var available = 32 - shift
+        var i = 0
+        while i < count {
+            if available < bits {
+                acc |= UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))) << UInt64(available)
+                p += 4
+                available += 32
+            }
+            output[i] = UInt32(truncatingIfNeeded: acc & mask)
+            acc >>= UInt64(bits)
+            available -= bits
+            i += 1
+        }
+    }
+
+    /// `unpack(source, count: 128, bits:, into:)` for a source followed by at least 8
+    /// readable bytes (checked by the caller): each value is one unaligned 64-bit load at its
+    /// byte, a shift and a mask, independent of the others.
+    @inline(__always)
+    static func unpack128(_ source: UnsafeRawPointer, bits: Int, into output: UnsafeMutablePointer<UInt32>) {
+        if bits == 0 {
+            output.update(repeating: 0, count: 128)
+            return
+        }
+        let mask: UInt64 = (1 << UInt64(bits)) - 1
+        for i in 0..<128 {
+            let bit = i &* bits
+            let v = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self)) &>> UInt64(bit & 7)
+            output[i] = UInt32(truncatingIfNeeded: v & mask)
+        }
+    }
+
+    /// `unpack128` of doc-id deltas minus one, turned into documents from `last` in the same
+    /// pass (`last` becomes the block's last document; cannot overflow: 128 values < 2^32).
+    @inline(__always)
+    static func unpack128Docs(_ source: UnsafeRawPointer, bits: Int, last: inout Int64, into output: UnsafeMutablePointer<UInt32>) {
+        var acc = last
+        if bits == 0 {
+            for i in 0..<128 {
+                acc &+= 1
+                output[i] = UInt32(truncatingIfNeeded: acc)
+            }
+        } else {
+            let mask: UInt64 = (1 << UInt64(bits)) - 1
+            for i in 0..<128 {
+                let bit = i &* bits
+                let v = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self)) &>> UInt64(bit & 7)
+                acc &+= Int64(v & mask) &+ 1
+                output[i] = UInt32(truncatingIfNeeded: acc)
+            }
+        }
+        last = acc
+    }
+
+    /// `unpack128` of frequencies minus one, adding the one back; returns their sum.
+    @inline(__always)
+    static func unpack128Freqs(_ source: UnsafeRawPointer, bits: Int, into output: UnsafeMutablePointer<UInt32>) -> Int {
+        if bits == 0 {
+            output.update(repeating: 1, count: 128)
+            return 128
+        }
+        let mask: UInt64 = (1 << UInt64(bits)) - 1
+        var sum = 0
+        for i in 0..<128 {
+            let bit = i &* bits
+            let v = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self)) &>> UInt64(bit & 7)
+            let f = UInt32(truncatingIfNeeded: v & mask) &+ 1
+            output[i] = f
+            sum &+= Int(f)
+        }
+        return sum
+    }
 }

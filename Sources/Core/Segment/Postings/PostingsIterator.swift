@@ -19,8 +19,10 @@ public struct PostingsIterator {
 
     /// The current document (-1 before the first `next()`).
     public private(set) var doc: Int32 = -1
-    private var docs = [UInt32](repeating: 0, count: 128)
-    private var freqs = [UInt32](repeating: 0, count: 128)
+    /// The decoded block: documents at 0..<128, frequencies from `freqBase` (one allocation;
+    /// two entries for a single-document term).
+    private var buffer: [UInt32]
+    private let freqBase: Int
     private var count = 0
     private var index = -1
     private var decoded = false
@@ -39,10 +41,29 @@ public struct PostingsIterator {
     private var previousLastDoc: Int32 = -1
     private var lastSkipDoc: Int64 = 0
     private var scratch: [UInt8] = []
-    private var positionBuffer: [UInt32] = []
-    private var positionStarts: [Int] = []
-    private var positionsDecoded = false
-    private var singleDocPositions = -1
+    // Positions of the current block, decoded one document at a time on demand: forward
+    // cursors over the block's documents, bit-packed groups and variable-byte remainder (the
+    // documents of a block are visited in order; going back restarts them).
+    private var positionsReady = false
+    /// The chunk's payload is in `positionChunk` (it was compressed), else in the `.pos` mmap.
+    private var positionsInChunk = false
+    private var positionChunk: [UInt8] = []
+    /// The payload's byte range in its source.
+    private var posStart = 0
+    private var posEnd = 0
+    /// Deltas in full 128-value groups (the rest are variable-byte).
+    private var posPacked = 0
+    /// The sum of the block's frequencies (its number of positions), set when it is decoded.
+    private var blockFreqSum = 0
+    /// The sum of the frequencies of the block's documents before `posDocCursor`.
+    private var posDocCursor = 0
+    private var posDocStart = 0
+    /// Group `posGroup` starts (its width byte) at `posGroupOffset`.
+    private var posGroup = 0
+    private var posGroupOffset = 0
+    /// Remainder value `posVIntIndex` starts at `posVIntOffset` (-1: not located yet).
+    private var posVIntIndex = 0
+    private var posVIntOffset = -1
 
     /// The last document of the current block (from skip data, before decoding it).
     public private(set) var blockLastDoc: Int32 = -1
@@ -59,8 +80,8 @@ public struct PostingsIterator {
         self.docFreq = info.docFreq
         skipInput = DataInput(docFile.bytes, file: docFile.path)
         if info.docFreq == 1 {
-            docs[0] = UInt32(bitPattern: info.singleDoc)
-            freqs[0] = UInt32(truncatingIfNeeded: info.totalTermFreq)
+            buffer = [UInt32(bitPattern: info.singleDoc), UInt32(truncatingIfNeeded: info.totalTermFreq)]
+            freqBase = 1
             count = 1
             decoded = true
             blockLastDoc = info.singleDoc
@@ -68,6 +89,8 @@ public struct PostingsIterator {
             blockPositions = info.positionsOffset
             return
         }
+        buffer = [UInt32](repeating: 0, count: 256)
+        freqBase = 128
         let df = Int(info.docFreq)
         fullBlocksLeft = df / 128
         blocksLeft = fullBlocksLeft + (df % 128 > 0 ? 1 : 0)
@@ -91,7 +114,7 @@ public struct PostingsIterator {
     }
 
     /// The current document's frequency of the term.
-    public var freq: Int32 { Int32(truncatingIfNeeded: freqs[max(index, 0)]) }
+    public var freq: Int32 { Int32(truncatingIfNeeded: buffer[freqBase + max(index, 0)]) }
 
     /// Moves to the next block's skip entry without decoding it; false when none is left.
     private mutating func moveToNextBlock() throws(SegmentError) {
@@ -108,7 +131,7 @@ public struct PostingsIterator {
         blockIsFull = fullBlocksLeft > 0
         if blockIsFull { fullBlocksLeft -= 1 }
         decoded = false
-        positionsDecoded = false
+        positionsReady = false
         if hasSkip {
             do {
                 lastSkipDoc += Int64(try skipInput.readVInt(max: Int(Int32.max)))
@@ -138,27 +161,48 @@ public struct PostingsIterator {
                 if first & 0x80 != 0 {
                     try BlockCompression.read(&input, codec: codec, into: &scratch, maxSize: 1 << 12)
                     guard scratch.count == size else { throw input.corrupt("postings block of \(scratch.count) bytes, expected \(size)") }
-                    payload = scratch.withUnsafeBytes { $0 }
+                    // 8 bytes of slack for the 64-bit loads of `unpack128`.
+                    scratch.append(contentsOf: repeatElement(0, count: 8))
+                    payload = UnsafeRawBufferPointer(rebasing: scratch.withUnsafeBytes { $0 }[0..<size])
                 } else {
                     payload = try input.readSlice(size)
                 }
+                // Unpack with 64-bit loads when 8 readable bytes follow the payload (always but
+                // for a block at the very end of a malformed file).
+                let slack = first & 0x80 != 0 || input.remaining >= 8
                 let docBytes = BitPacker.byteCount(count: 128, bits: docBits)
-                docs.withUnsafeMutableBufferPointer { d in
-                    freqs.withUnsafeMutableBufferPointer { f in
-                        if let base = payload.baseAddress {
-                            BitPacker.unpack(base, count: 128, bits: docBits, into: d.baseAddress!)
-                            BitPacker.unpack(base + docBytes, count: 128, bits: freqBits, into: f.baseAddress!)
-                        } else {
-                            d.update(repeating: 0)
-                            f.update(repeating: 0)
-                        }
+                let (sum, blockLast) = buffer.withUnsafeMutableBufferPointer { all -> (Int, Int64) in
+                    var last = last
+                    guard let d = all.baseAddress, all.count == 256 else { return (0, last) }
+                    let f = d + 128
+                    guard let base = payload.baseAddress else {
+                        // An empty payload: both widths 0 (consecutive documents, frequency 1).
                         for i in 0..<128 {
-                            last += Int64(d[i]) + 1
+                            last &+= 1
                             d[i] = UInt32(truncatingIfNeeded: last)
-                            f[i] += 1
                         }
+                        f.update(repeating: 1, count: 128)
+                        return (128, last)
                     }
+                    if slack {
+                        BitPacker.unpack128Docs(base, bits: docBits, last: &last, into: d)
+                        return (BitPacker.unpack128Freqs(base + docBytes, bits: freqBits, into: f), last)
+                    }
+                    BitPacker.unpack(base, count: 128, bits: docBits, into: d)
+                    BitPacker.unpack(base + docBytes, count: 128, bits: freqBits, into: f)
+                    // Cannot overflow: 128 values below 2^32 (`last` is checked below); a
+                    // frequency of 2^32 - 1 in a malformed file wraps to 0.
+                    var sum = 0
+                    for i in 0..<128 {
+                        last &+= Int64(d[i]) &+ 1
+                        d[i] = UInt32(truncatingIfNeeded: last)
+                        f[i] &+= 1
+                        sum &+= Int(f[i])
+                    }
+                    return (sum, last)
                 }
+                blockFreqSum = sum
+                last = blockLast
                 guard last < Int64(Int32.max) else { throw input.corrupt("document id overflow") }
                 count = 128
             } else {
@@ -167,14 +211,17 @@ public struct PostingsIterator {
                     let v = try input.readVInt()
                     last += Int64(v >> 1) + 1
                     guard last < Int64(Int32.max) else { throw input.corrupt("document id overflow") }
-                    docs[i] = UInt32(last)
-                    freqs[i] = v & 1 == 1 ? 1 : UInt32(truncatingIfNeeded: try input.readVInt(max: Int(Int32.max)))
+                    buffer[i] = UInt32(last)
+                    buffer[128 + i] = v & 1 == 1 ? 1 : UInt32(truncatingIfNeeded: try input.readVInt(max: Int(Int32.max)))
                 }
                 count = n
+                var sum = 0
+                for i in 0..<n { sum += Int(buffer[128 + i]) }
+                blockFreqSum = sum
                 if !hasSkip {
                     blockLastDoc = Int32(last)
                     var m: UInt32 = 0
-                    for i in 0..<n { m = max(m, freqs[i]) }
+                    for i in 0..<n { m = max(m, buffer[128 + i]) }
                     blockMaxFreq = Int32(m)
                 }
             }
@@ -196,7 +243,7 @@ public struct PostingsIterator {
         }
         index += 1
         if index < count {
-            doc = Int32(bitPattern: docs[index])
+            doc = Int32(bitPattern: buffer[index])
             return doc
         }
         guard blocksLeft > 0 else {
@@ -207,7 +254,7 @@ public struct PostingsIterator {
         try moveToNextBlock()
         try decodeBlock()
         index = 0
-        doc = Int32(bitPattern: docs[0])
+        doc = Int32(bitPattern: buffer[0])
         return doc
     }
 
@@ -221,7 +268,7 @@ public struct PostingsIterator {
         while true {
             index += 1
             if index >= count { break }
-            let d = Int32(bitPattern: docs[index])
+            let d = Int32(bitPattern: buffer[index])
             if d >= target { doc = d; return doc }
         }
         // Only reached when the target is past this block's last document.
@@ -244,40 +291,156 @@ public struct PostingsIterator {
 
     /// The positions of the term in the current document, ascending, into `output`
     /// (replacing its contents). Empty when the field has no positions.
+    ///
+    /// Decodes only this document's deltas: its first delta's index in the block's chunk is
+    /// the sum of the frequencies before it, which locates its group (or remainder value).
     public mutating func positions(into output: inout [UInt32]) throws(SegmentError) {
-        output.removeAll(keepingCapacity: true)
-        guard let posFile, doc >= 0, doc != Self.noMoreDocs else { return }
-        if !positionsDecoded {
-            var input = DataInput(posFile.bytes, file: posFile.path, position: blockPositions)
-            try BlockCompression.read(&input, codec: codec, into: &scratch, maxSize: 1 << 30)
-            var total = 0
-            positionStarts.removeAll(keepingCapacity: true)
-            for i in 0..<count {
-                positionStarts.append(total)
-                total += Int(freqs[i])
-            }
-            positionStarts.append(total)
-            let path = posFile.path
-            let raw = scratch
-            var decodedPositions: [UInt32] = []
-            swap(&decodedPositions, &positionBuffer)
-            let r: Result<Void, SegmentError> = raw.withUnsafeBytes { p in
-                Result { () throws(SegmentError) in try PositionsCodec.decode(p, count: total, into: &decodedPositions, file: path) }
-            }
-            positionBuffer = decodedPositions
-            try r.get()
-            // Deltas to absolute positions, per document.
-            for i in 0..<count {
-                var acc: UInt32 = 0
-                for j in positionStarts[i]..<positionStarts[i + 1] {
-                    acc &+= positionBuffer[j]
-                    positionBuffer[j] = acc
+        guard let posFile, doc >= 0, doc != Self.noMoreDocs, index >= 0, index < count else {
+            output.removeAll(keepingCapacity: true)
+            return
+        }
+        if !positionsReady { try preparePositions(posFile) }
+        let i = index
+        if i < posDocCursor {
+            posDocCursor = 0
+            posDocStart = 0
+        }
+        while posDocCursor < i {
+            posDocStart += Int(buffer[freqBase + posDocCursor])
+            posDocCursor += 1
+        }
+        let start = posDocStart
+        let n = Int(buffer[freqBase + i])
+        if output.count > n {
+            output.removeLast(output.count - n)
+        } else if output.count < n {
+            output.append(contentsOf: repeatElement(0, count: n - output.count))
+        }
+        let r: Result<Void, SegmentError>
+        if positionsInChunk {
+            var chunk: [UInt8] = []
+            swap(&chunk, &positionChunk)
+            r = chunk.withUnsafeBytes { src in
+                output.withUnsafeMutableBufferPointer { out in
+                    Result { () throws(SegmentError) in try decodePositions(src, start: start, into: out, file: posFile.path) }
                 }
             }
-            positionsDecoded = true
+            swap(&chunk, &positionChunk)
+        } else {
+            r = output.withUnsafeMutableBufferPointer { out in
+                Result { () throws(SegmentError) in try decodePositions(posFile.bytes, start: start, into: out, file: posFile.path) }
+            }
         }
-        let i = index
-        guard i >= 0 && i < count else { return }
-        output.append(contentsOf: positionBuffer[positionStarts[i]..<positionStarts[i + 1]])
+        try r.get()
+    }
+
+    /// Locates the current block's positions chunk (decompressing it only when it was
+    /// compressed) and resets the cursors.
+    private mutating func preparePositions(_ posFile: ReadOnlyFile) throws(SegmentError) {
+        var input = DataInput(posFile.bytes, file: posFile.path, position: blockPositions)
+        do {
+            let header = try input.readVInt()
+            if header & 1 == 0 {
+                guard header >> 1 <= 1 << 30 else { throw input.corrupt("positions chunk of \(header >> 1) bytes") }
+                let length = Int(header >> 1)
+                let begin = input.position
+                _ = try input.readSlice(length)
+                posStart = begin
+                posEnd = begin + length
+                positionsInChunk = false
+            } else {
+                try input.seek(blockPositions)
+                try BlockCompression.read(&input, codec: codec, into: &positionChunk, maxSize: 1 << 30)
+                posStart = 0
+                posEnd = positionChunk.count
+                positionsInChunk = true
+            }
+        } catch let e as SegmentError {
+            throw e
+        } catch {
+            throw SegmentError.wrap(error, file: posFile.path)
+        }
+        let total = freqBase == 1 ? Int(buffer[1]) : blockFreqSum
+        posPacked = total / 128 * 128
+        posDocCursor = 0
+        posDocStart = 0
+        posGroup = 0
+        posGroupOffset = posStart
+        posVIntIndex = 0
+        posVIntOffset = -1
+        positionsReady = true
+    }
+
+    /// Moves the group cursor to group `g` (`posPacked / 128`: the remainder) and returns its
+    /// bit width, having checked that the group lies inside the payload.
+    @inline(__always)
+    private mutating func seekGroup(_ g: Int, _ src: UnsafeRawBufferPointer, file: String) throws(SegmentError) -> Int {
+        if g < posGroup {
+            posGroup = 0
+            posGroupOffset = posStart
+        }
+        let groups = posPacked >> 7
+        while true {
+            if posGroup == groups { return 0 }
+            guard posGroupOffset < posEnd else {
+                throw SegmentError.corrupt(file: file, reason: "positions group past the chunk at offset \(posGroupOffset)")
+            }
+            let bits = Int(src[posGroupOffset])
+            let size = BitPacker.byteCount(count: 128, bits: bits)
+            guard bits <= 32, size < posEnd - posGroupOffset else {
+                throw SegmentError.corrupt(file: file, reason: "position group of width \(bits) past the chunk at offset \(posGroupOffset)")
+            }
+            if posGroup == g { return bits }
+            posGroupOffset += 1 + size
+            posGroup += 1
+        }
+    }
+
+    /// Decodes `out.count` positions whose deltas start at index `start` of the block's chunk.
+    private mutating func decodePositions(_ src: UnsafeRawBufferPointer, start: Int, into out: UnsafeMutableBufferPointer<UInt32>,
+                                          file: String) throws(SegmentError) {
+        let n = out.count
+        guard n > 0, let outBase = out.baseAddress else { return }
+        guard posEnd <= src.count, let base = src.baseAddress else {
+            throw SegmentError.corrupt(file: file, reason: "positions chunk out of range")
+        }
+        var k = 0
+        var idx = start
+        while k < n && idx < posPacked {
+            let bits = try seekGroup(idx >> 7, src, file: file)
+            let within = idx & 127
+            let take = min(n - k, 128 - within)
+            BitPacker.unpack(base + posGroupOffset + 1, from: within, count: take, bits: bits, into: outBase + k)
+            k += take
+            idx += take
+        }
+        if k < n {
+            let r = idx - posPacked
+            if posVIntOffset < 0 || r < posVIntIndex {
+                _ = try seekGroup(posPacked >> 7, src, file: file)
+                posVIntOffset = posGroupOffset
+                posVIntIndex = 0
+            }
+            var input = DataInput(UnsafeRawBufferPointer(rebasing: src[0..<posEnd]), file: file, position: posVIntOffset)
+            do {
+                while posVIntIndex < r {
+                    _ = try input.readVInt()
+                    posVIntIndex += 1
+                }
+                while k < n {
+                    outBase[k] = UInt32(truncatingIfNeeded: try input.readVInt())
+                    k += 1
+                    posVIntIndex += 1
+                }
+            } catch {
+                throw SegmentError.wrap(error, file: file)
+            }
+            posVIntOffset = input.position
+        }
+        var acc: UInt32 = 0
+        for j in 0..<n {
+            acc &+= outBase[j]
+            outBase[j] = acc
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,6 +41,9 @@ public final class TermDictionary: Sendable {
     let positionsBases: [Int]
     let firstTerms: [UInt8]
     let firstTermStarts: [Int]
+    /// Decompressed blocks (only blocks the codec compressed: the others are read in place
+    /// from the mmap), so a lookup does not decompress a block per query. Bounded; FIFO.
+    let blockCache: BlockCache
 
     init(file: VerifiedFile, codec: any Codec, indexOffset: Int, stats: FieldStats, hasPositions: Bool) throws(SegmentError) {
         self.file = file
@@ -76,16 +81,95 @@ public final class TermDictionary: Sendable {
         positionsBases = positions
         firstTerms = terms
         firstTermStarts = starts
+        blockCache = BlockCache(capacity: BlockCache.defaultCapacity)
     }
 
     /// Number of distinct terms.
     public var termCount: Int { stats.termCount }
 
     /// The postings information of `term`, or nil when the field does not contain it.
+    ///
+    /// Scans the one block that may hold it without building its terms: each entry's shared
+    /// prefix against the bytes the previous (smaller) term had in common with `term` decides
+    /// most entries without looking at their suffix.
     public func lookup(_ term: [UInt8]) throws(SegmentError) -> TermInfo? {
-        var iterator = makeIterator()
-        guard try iterator.seek(term) else { return nil }
-        return compareBytes(iterator.term, term) == 0 ? iterator.info : nil
+        guard !blockOffsets.isEmpty else { return nil }
+        let b = blockFor(term)
+        let path = file.file.path
+        var input = file.input(at: blockOffsets[b])
+        let header: UInt64
+        do { header = try input.readVInt() } catch { throw SegmentError.wrap(error, file: path) }
+        if header & 1 == 0 {
+            guard header >> 1 <= 1 << 24 else {
+                throw SegmentError.corrupt(file: path, reason: "block of \(header >> 1) bytes at offset \(input.position)")
+            }
+            let raw: UnsafeRawBufferPointer
+            do { raw = try input.readSlice(Int(header >> 1)) } catch { throw SegmentError.wrap(error, file: path) }
+            return try scan(raw, block: b, for: term)
+        }
+        let bytes: [UInt8]
+        if let cached = blockCache.get(b) {
+            bytes = cached
+        } else {
+            var decoded: [UInt8] = []
+            var again = file.input(at: blockOffsets[b])
+            try BlockCompression.read(&again, codec: codec, into: &decoded, maxSize: 1 << 24)
+            blockCache.insert(b, decoded)
+            bytes = decoded
+        }
+        let r: Result<TermInfo?, SegmentError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(SegmentError) in try scan(raw, block: b, for: term) }
+        }
+        return try r.get()
+    }
+
+    /// `lookup` in the decoded bytes of block `b`.
+    private func scan(_ raw: UnsafeRawBufferPointer, block b: Int, for target: [UInt8]) throws(SegmentError) -> TermInfo? {
+        let path = file.file.path
+        let hasPositions = self.hasPositions
+        var lastPostings = postingsBases[b]
+        var lastPositions = positionsBases[b]
+        let count = blockTermCounts[b]
+        let r: Result<TermInfo?, StoreError> = target.withUnsafeBytes { t in
+            Result { () throws(StoreError) -> TermInfo? in
+                var input = DataInput(raw, file: path)
+                /// Bytes the previous term (smaller than the target) shares with the target.
+                var matched = 0
+                var previousLength = 0
+                for _ in 0..<count {
+                    let prefix = try input.readVInt(max: previousLength)
+                    let suffixLength = try input.readVInt(max: 1 << 16)
+                    let suffix = try input.readSlice(suffixLength)
+                    previousLength = prefix + suffixLength
+                    let df = try input.readVInt(max: Int(Int32.max))
+                    let extra = try input.readVInt(max: Int(Int64.max / 2))
+                    var single: Int32 = -1
+                    if df == 1 {
+                        single = Int32(try input.readVInt(max: Int(Int32.max)))
+                    } else {
+                        lastPostings += try input.readVInt(max: Int(Int32.max) * 64)
+                    }
+                    if hasPositions { lastPositions += try input.readVInt(max: Int(Int32.max) * 64) }
+                    // Shares more with the previous term than that did with the target: still
+                    // below it. Shares less: past it (terms are sorted, prefixes maximal).
+                    if prefix > matched { continue }
+                    if prefix < matched { return nil }
+                    let rest = t.count - matched
+                    var j = 0
+                    while j < suffixLength && j < rest && suffix[j] == t[matched + j] { j += 1 }
+                    if j == rest {
+                        guard j == suffixLength else { return nil }
+                        return TermInfo(docFreq: Int32(df), totalTermFreq: Int64(df) + Int64(extra),
+                                        postingsOffset: df == 1 ? 0 : lastPostings,
+                                        positionsOffset: hasPositions ? lastPositions : 0, singleDoc: single)
+                    }
+                    if j < suffixLength && suffix[j] > t[matched + j] { return nil }
+                    matched += j
+                }
+                return nil
+            }
+        }
+        do { return try r.get() } catch { throw SegmentError.wrap(error, file: path) }
     }
 
     /// `lookup` for a `String` term (its UTF-8 bytes).
@@ -223,4 +307,45 @@ public struct FieldStats: Sendable, Equatable {
         self.sumDocFreq = sumDocFreq
         self.termCount = termCount
     }
+}
+
+/// A bounded FIFO cache of decompressed term blocks of one dictionary. Thread-safe (a `Mutex`,
+/// held only to look up and insert, never to decompress). Blocks of an immutable segment never
+/// change, so an entry is never stale.
+final class BlockCache: Sendable {
+    static let defaultCapacity = 1024
+
+    struct State {
+        var blocks: [Int: [UInt8]] = [:]
+        /// Insertion order, for FIFO eviction.
+        var order: [Int] = []
+        var head = 0
+    }
+
+    /// Blocks kept.
+    let capacity: Int
+    private let state = Mutex(State())
+
+    init(capacity: Int) { self.capacity = max(capacity, 1) }
+
+    func get(_ block: Int) -> [UInt8]? { state.withLock { $0.blocks[block] } }
+
+    func insert(_ block: Int, _ bytes: [UInt8]) {
+        state.withLock { s in
+            guard s.blocks[block] == nil else { return }
+            if s.blocks.count >= capacity, s.head < s.order.count {
+                s.blocks[s.order[s.head]] = nil
+                s.head += 1
+                if s.head >= capacity {
+                    s.order.removeFirst(s.head)
+                    s.head = 0
+                }
+            }
+            s.blocks[block] = bytes
+            s.order.append(block)
+        }
+    }
+
+    /// Blocks held (tests).
+    var count: Int { state.withLock { $0.blocks.count } }
 }

@@ -1,0 +1,144 @@
+import Dispatch
+import Testing
+@testable import Core
+
+/// Lookups (the in-place block scan and the decompressed-block cache) and per-document position
+/// decoding, against a model of what was indexed.
+@Suite struct PostingsDecodeTests {
+    struct Rng {
+        var state: UInt64
+        mutating func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+    }
+
+    /// Expected postings: term -> doc -> positions.
+    typealias Model = [String: [Int: [UInt32]]]
+
+    func build(codec: any Codec, docs: Int, seed: UInt64) throws -> (IndexWriter, IndexSnapshot, Model) {
+        let writer = try TestIndex.open(SimulatedFileIO(), codec: codec)
+        var rng = Rng(state: seed)
+        var model: Model = [:]
+        // Long runs of one letter: terms whose blocks a run-length codec compresses.
+        let letters = (0..<26).map { String(repeating: String(UnicodeScalar(UInt8(97 + $0))), count: 200 + $0 % 3) }
+        for d in 0..<docs {
+            var tokens: [String] = []
+            let length = 1 + rng.next(60)
+            for _ in 0..<length {
+                switch rng.next(10) {
+                case 0, 1, 2: tokens.append("x")
+                case 3: tokens.append(letters[rng.next(letters.count)])
+                case 4:
+                    // Runs of one term: large frequencies, deltas of 1 (compressible positions).
+                    if rng.next(4) == 0 { tokens.append(contentsOf: repeatElement("z", count: 20 + rng.next(200))) } else { tokens.append("z") }
+                default: tokens.append("y\(rng.next(300))")
+                }
+            }
+            for (p, t) in tokens.enumerated() { model[t, default: [:]][d, default: []].append(UInt32(p)) }
+            try writer.add(TestIndex.document(id: "d\(d)", title: "t", body: tokens.joined(separator: " ")))
+        }
+        try writer.refresh()
+        return (writer, writer.snapshot(), model)
+    }
+
+    @Test(arguments: [0, 1] as [Int]) func lookupsAndPositionsMatchTheModel(codecIndex: Int) throws {
+        let codec: any Codec = codecIndex == 0 ? IdentityCodec() : RunLengthCodec()
+        let (writer, snapshot, model) = try build(codec: codec, docs: 700, seed: 42 + UInt64(codecIndex))
+        defer { writer.close() }
+        #expect(snapshot.segments.count == 1)
+        let reader = snapshot.segments[0].reader
+        let terms = try #require(reader.terms("body"))
+
+        // Every term: statistics, documents, frequencies and positions, reading all of them.
+        var positions: [UInt32] = []
+        for (term, docs) in model {
+            let info = try #require(try terms.lookup(term), "\(term)")
+            #expect(info.docFreq == Int32(docs.count))
+            #expect(info.totalTermFreq == Int64(docs.values.reduce(0) { $0 + $1.count }))
+            var postings = try reader.postings("body", info)
+            for d in docs.keys.sorted() {
+                #expect(try postings.next() == Int32(d))
+                #expect(postings.freq == Int32(docs[d]?.count ?? 0))
+                try postings.positions(into: &positions)
+                #expect(positions == docs[d], "\(term) in \(d)")
+            }
+            #expect(try postings.next() == PostingsIterator.noMoreDocs)
+        }
+
+        // Skipping: positions of some documents only (the cursors skip the others), twice for
+        // some (the cursors go back), after advance(to:) across blocks.
+        var rng = Rng(state: 7)
+        for term in ["x", "z", "y1", "y2"] {
+            guard let docs = model[term] else { continue }
+            let sorted = docs.keys.sorted()
+            let info = try #require(try terms.lookup(term))
+            var postings = try reader.postings("body", info)
+            var target = 0
+            while true {
+                target += 1 + rng.next(40)
+                let d = try postings.advance(to: Int32(target))
+                guard let expected = sorted.first(where: { $0 >= target }) else {
+                    #expect(d == PostingsIterator.noMoreDocs)
+                    break
+                }
+                #expect(d == Int32(expected))
+                target = expected
+                if rng.next(3) != 0 {
+                    try postings.positions(into: &positions)
+                    #expect(positions == docs[expected], "\(term) in \(expected)")
+                    if rng.next(4) == 0 {
+                        try postings.positions(into: &positions)
+                        #expect(positions == docs[expected])
+                    }
+                }
+            }
+        }
+
+        // Absent terms: between, before and after the present ones, prefixes and extensions.
+        let probes = ["", "a", String(repeating: "a", count: 199), String(repeating: "a", count: 201), String(repeating: "b", count: 200), "b", "w", "xx", "x0", "y", "y3000", "y1a", "y99z", "yz", "z0", "zz", "~"]
+        for probe in probes where model[probe] == nil {
+            #expect(try terms.lookup(probe) == nil, "\(probe)")
+        }
+        // The same answers as walking the dictionary, for every term.
+        var it = terms.makeIterator()
+        var walked = 0
+        while try it.next() {
+            #expect(try terms.lookup(it.term) == it.info)
+            walked += 1
+        }
+        #expect(walked == model.count)
+
+        // Concurrent lookups (the block cache is shared) give the same answers.
+        let all = model.keys.sorted()
+        let expected = try all.map { try terms.lookup($0) }
+        let mismatches = Mismatches()
+        DispatchQueue.concurrentPerform(iterations: 4) { k in
+            for (i, t) in all.enumerated() where i % 4 == k || k == 0 {
+                if (try? terms.lookup(t)) != expected[i] { mismatches.add() }
+            }
+        }
+        #expect(mismatches.count == 0)
+        if codecIndex == 1 { #expect(terms.blockCache.count > 0) } else { #expect(terms.blockCache.count == 0) }
+    }
+
+    final class Mismatches: @unchecked Sendable {
+        private let lock = DispatchQueue(label: "mismatches")
+        private var value = 0
+        func add() { lock.sync { value += 1 } }
+        var count: Int { lock.sync { value } }
+    }
+
+    @Test func blockCacheIsBoundedAndEvictsTheOldest() {
+        let cache = BlockCache(capacity: 4)
+        for b in 0..<10 { cache.insert(b, [UInt8(b)]) }
+        #expect(cache.count == 4)
+        for b in 0..<6 { #expect(cache.get(b) == nil) }
+        for b in 6..<10 { #expect(cache.get(b) == [UInt8(b)]) }
+        cache.insert(9, [0])
+        #expect(cache.get(9) == [9])
+        for b in 10..<100 { cache.insert(b, [UInt8(b)]) }
+        #expect(cache.count == 4)
+        #expect(cache.get(99) == [99])
+    }
+}
