@@ -34,26 +34,7 @@ enum BitPacker {
     /// `byteCount(count:bits:)` bytes, checked by the caller) into `output`.
     @inline(__always)
     static func unpack(_ source: UnsafeRawPointer, count: Int, bits: Int, into output: UnsafeMutablePointer<UInt32>) {
-        if bits == 0 {
-            output.update(repeating: 0, count: count)
-            return
-        }
-        let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(bits)) - 1
-        var acc: UInt64 = 0
-        var available = 0
-        var p = source
-        var i = 0
-        while i < count {
-            if available < bits {
-                acc |= UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))) << UInt64(available)
-                p += 4
-                available += 32
-            }
-            output[i] = UInt32(truncatingIfNeeded: acc & mask)
-            acc >>= UInt64(bits)
-            available -= bits
-            i += 1
-        }
+        unpack(source, from: 0, count: count, bits: bits, into: output)
     }
 
     /// Unpacks `count` values from index `from` of a group of 128 values of `bits` bits at
