@@ -24,8 +24,7 @@ public enum ConfigParser {
             throw .syntax(reason: "\(error)")
         }
         guard let node else { return .null }
-        var budget = maxNodes
-        return try convert(node, path: "", budget: &budget, maxNodes: maxNodes)
+        return try convert(node, path: "")
     }
 
     private static func describe(_ error: YamlError) -> String {
@@ -33,12 +32,8 @@ public enum ConfigParser {
         String(describing: error).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private static func convert(_ node: Node, path: String, budget: inout Int, maxNodes: Int) throws(ConfigError) -> ConfigValue {
-        budget -= 1
-        if budget < 0 {
-            throw .invalid(path: path.isEmpty ? "(document)" : path,
-                           reason: "the document expands to more than \(maxNodes) values (nested YAML aliases?)")
-        }
+    /// Builds the values; `YAMLExpansionGuard` has already bounded how many there are.
+    private static func convert(_ node: Node, path: String) throws(ConfigError) -> ConfigValue {
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain || scalar.style == .any {
@@ -49,7 +44,7 @@ public enum ConfigParser {
             var items: [ConfigValue] = []
             items.reserveCapacity(sequence.count)
             for (i, item) in sequence.enumerated() {
-                items.append(try convert(item, path: "\(path)[\(i)]", budget: &budget, maxNodes: maxNodes))
+                items.append(try convert(item, path: "\(path)[\(i)]"))
             }
             return .list(items)
         case .mapping(let mapping):
@@ -61,7 +56,7 @@ public enum ConfigParser {
                     throw .invalid(path: path.isEmpty ? "(document)" : path, reason: "mapping keys must be plain strings")
                 }
                 let childPath = path.isEmpty ? key.string : "\(path).\(key.string)"
-                entries.append((key.string, try convert(valueNode, path: childPath, budget: &budget, maxNodes: maxNodes)))
+                entries.append((key.string, try convert(valueNode, path: childPath)))
             }
             return .map(ConfigMap(entries))
         case .alias:

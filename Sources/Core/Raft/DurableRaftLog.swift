@@ -333,13 +333,9 @@ public final class DurableRaftLog: RaftStorage {
 
     private func writeSnapshotFile(_ snapshot: Snapshot, resetBelowSegment: UInt64) throws(StoreError) {
         let final = snapshotPath(snapshot.metadata.index)
-        let temporary = final + ".tmp"
-        let file = try fileIO.openForWriting(temporary, truncate: true)
-        try file.write(SnapshotFile.encode(snapshot, resetBelowSegment: resetBelowSegment))
-        try file.sync()
-        try file.close()
-        try fileIO.rename(temporary, to: final)
-        try fileIO.syncDirectory(directory)
+        // Temp file, fsync, rename, directory fsync: the store's one atomic publish.
+        try IndexDirectory(fileIO: fileIO, path: directory)
+            .atomicWrite(String(final.dropFirst(directory.count + 1)), contents: SnapshotFile.encode(snapshot, resetBelowSegment: resetBelowSegment))
         syncCount += 2
         for name in try fileIO.listDirectory(directory) where name.hasPrefix("snap-") && name.hasSuffix(".snap") {
             if path(name) != final { try fileIO.removeFile(path(name)) }

@@ -29,11 +29,7 @@ struct PluginsCommand: AsyncParsableCommand {
             }
         }
         output["plugins"] = loaded.map { ["path": $0.path, "provider": $0.provider, "abi": $0.abi] }
-        output["abi"] = CoreABI.hostID ?? NSNullText.value
+        output["abi"] = CoreABI.hostID ?? "unknown"
         try printJSON(output)
     }
-}
-
-private enum NSNullText {
-    static let value = "unknown"
 }
