@@ -14,6 +14,15 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // Default traits off: ConfigurationSupport pulls in swift-configuration (DESIGN.md,
+        // "Facts measured"), and nothing here needs FullFoundation's extras.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         .systemLibrary(
@@ -29,21 +38,45 @@ let package = Package(
         ),
         .target(
             name: "Core",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .target(
             name: "Analyzers",
             dependencies: ["Core"]
         ),
+        // The codecs. The transports live beside them in Sources/Plugins but are targets of their
+        // own, so that what only needs the codecs (CoreTests, the benchmarks) does not build an
+        // HTTP stack.
         .target(
             name: "Plugins",
-            dependencies: ["Core", "CLZ4", "CDeflate"]
+            dependencies: ["Core", "CLZ4", "CDeflate"],
+            exclude: ["REST"]
+        ),
+        // The REST transport (Hummingbird 2), registered as the `rest` transport.
+        .target(
+            name: "RESTTransport",
+            dependencies: [
+                "Core",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/Plugins/REST"
         ),
         .executableTarget(
             name: "cockatrice",
             dependencies: [
-                "Core", "Analyzers", "Plugins", "CDeflate",
+                "Core", "Analyzers", "Plugins", "RESTTransport", "CDeflate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             linkerSettings: [
                 // Plugins resolve Core's symbols to the host's copy at dlopen (DESIGN.md, layout (a)).
