@@ -30,7 +30,7 @@ extension StandaloneNode {
     /// The ticker's refresh: only when something was applied since the last one, and sharing a
     /// refresh already running.
     func refreshIfBehind() async {
-        guard failure == nil, searchableIndex < raft.appliedIndex else { return }
+        guard failure == nil, !closed, searchableIndex < raft.appliedIndex else { return }
         do {
             try await (refreshTask ?? startRefresh()).value
         } catch {
@@ -39,7 +39,7 @@ extension StandaloneNode {
     }
 
     private func scheduledCommit() {
-        guard failure == nil else { return }
+        guard failure == nil, !closed else { return }
         do {
             try commit()
         } catch {
@@ -56,7 +56,7 @@ extension StandaloneNode {
     /// - Returns: the snapshot index, when it compacted.
     @discardableResult
     public func compactLogIfDue() -> UInt64? {
-        guard failure == nil else { return nil }
+        guard failure == nil, !closed else { return nil }
         let snapshotIndex = log.snapshot().metadata.index
         guard log.lastIndex >= snapshotIndex + UInt64(max(options.logCompactionMinEntries, 0)),
               ContinuousClock.now - lastCompaction >= options.logCompactionMinTime else { return nil }

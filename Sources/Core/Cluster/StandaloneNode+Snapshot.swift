@@ -32,6 +32,7 @@ extension StandaloneNode {
     /// segment files are immutable, so nothing is copied and writes go on during the zipping.
     public func writeSnapshot(to path: String) async throws -> SnapshotInfo {
         if let failure { throw NodeError.stopped("\(failure)") }
+        if closed { throw NodeError.stopped("the node is closed") }
         try commit()
         let logIndex = raft.appliedIndex
         let catalog = stateMachine.catalog

@@ -40,6 +40,8 @@ public actor StandaloneNode {
     /// Set when applying failed for a local reason: the node stops applying (a committed entry
     /// is never skipped) and refuses writes until restarted.
     var failure: (any Error)?
+    /// Set by `close()`: no more writes, and the background services stop touching the indices.
+    var closed = false
 
     /// Callers of `waitForApplied`, by waiter id.
     var appliedWaiters: [Int: AppliedWaiter] = [:]
@@ -167,6 +169,7 @@ public actor StandaloneNode {
     public func write(_ commands: [NodeCommand]) async throws -> [Acknowledgement] {
         if commands.isEmpty { return [] }
         if let failure { throw NodeError.stopped("\(failure)") }
+        if closed { throw NodeError.stopped("the node is closed") }
         // On a lone leader each proposal is appended right away, so the batch's entries are
         // consecutive and nothing else can come between them (this runs without suspending).
         let first = raft.lastIndex + 1
@@ -347,9 +350,12 @@ public actor StandaloneNode {
         commitCount += 1
     }
 
-    /// Commits and closes the indices, for a clean shutdown.
+    /// Commits and closes the indices, for a clean shutdown (after `runMaintenance` returned).
+    /// Later writes are refused; closing twice does nothing.
     public func close() throws {
+        guard !closed else { return }
         try commit()
+        closed = true
         stateMachine.close()
         try log.close()
     }

@@ -170,4 +170,33 @@ import Testing
         #expect(throws: (any Error).self) { try StandaloneNode.restore(from: dir + "/bad.zip", into: "/c", fileIO: io) }
         #expect(throws: NodeRestoreError.self) { try Self.open(io, root: "/c") }
     }
+
+    @Test func aPinnedCommitKeepsItsFilesThroughLaterCommitsAndMerges() async throws {
+        let io = SimulatedFileIO(seed: 10)
+        let node = try await Self.populatedNode(io)
+        try await node.commit()
+        let writer = try #require(node.stateMachine.index(named: "books")).writer
+        let pin = writer.pinLastCommit()
+        let pinned = pin.commit.files
+        #expect(pinned.count > 1)
+        _ = try await node.write(.deleteDocuments(index: "books", ids: ["1", "2"]))
+        try writer.forceMerge(maxSegments: 1)
+        try await node.commit()
+        #expect(writer.lastCommit.segments.count == 1 && writer.lastCommit.files != pinned)
+        for file in pinned { #expect(io.exists("/data/b1/" + file), "\(file) is pinned") }
+        pin.release()
+        pin.release()
+        let gone = pinned.filter { !writer.lastCommit.files.contains($0) }
+        #expect(!gone.isEmpty)
+        for file in gone { #expect(!io.exists("/data/b1/" + file), "\(file) is released") }
+    }
+
+    @Test func aClosedNodeRefusesWritesAndBackups() async throws {
+        let node = try Self.open(SimulatedFileIO(seed: 11), root: "/data")
+        try await node.close()
+        try await node.close()
+        await #expect(throws: NodeError.self) { try await node.write(.deleteIndex(name: "x")) }
+        await #expect(throws: NodeError.self) { try await node.writeSnapshot(to: "/nonexistent/never.zip") }
+        #expect(await node.compactLogIfDue() == nil)
+    }
 }
