@@ -199,4 +199,69 @@ import Testing
         await #expect(throws: NodeError.self) { try await node.writeSnapshot(to: "/nonexistent/never.zip") }
         #expect(await node.compactLogIfDue() == nil)
     }
+
+    @Test func anEntryThatFailsItsCRCIsRefused() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let payload = Array("a payload that appears once in the zip".utf8)
+        let zip = dir + "/crc.zip"
+        _ = try NodeBackup.writeZip([
+            .init(name: "_node/catalog", file: ReadOnlyFile(path: "c", copying: IndexCatalog().fileImage())),
+            .init(name: "b1/commit_1", file: ReadOnlyFile(path: "p", copying: payload)),
+        ], to: zip)
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: zip)))
+        let at = try #require((0...(bytes.count - payload.count)).first { Array(bytes[$0..<($0 + payload.count)]) == payload })
+        bytes[at + 5] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: zip))
+        let io = SimulatedFileIO(seed: 12)
+        #expect { try StandaloneNode.restore(from: zip, into: "/r", fileIO: io) } throws: { error in
+            "\(error)".contains("CRC-32")
+        }
+    }
+
+    /// A segment damaged before it was zipped (the zip's CRC matches the damage) is caught
+    /// when the restored node opens the index, naming the file.
+    @Test func aCorruptSegmentInABackupIsCaughtWhenTheIndexOpens() async throws {
+        let io = SimulatedFileIO(seed: 13)
+        let node = try await Self.populatedNode(io)
+        try await node.commit()
+        let commit = try #require(node.stateMachine.index(named: "films")).writer.lastCommit
+        let victim = try #require(commit.files.first { $0.hasSuffix(".ter") })
+        var sources = [NodeBackup.Source(name: "_node/catalog", file: try io.readFile("/data/_node/catalog"))]
+        for id in ["b1", "f1"] {
+            let files = try #require(node.stateMachine.indices.first { $0.indexID == id }).writer.lastCommit.files
+            for file in files {
+                var bytes = try #require(io.contents("/data/\(id)/\(file)"))
+                if id == "f1" && file == victim { bytes[bytes.count / 2] ^= 0x10 }
+                sources.append(.init(name: "\(id)/\(file)", file: ReadOnlyFile(path: file, copying: bytes)))
+            }
+        }
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try NodeBackup.writeZip(sources, to: dir + "/damaged.zip")
+        let restoredIO = SimulatedFileIO(seed: 14)
+        try StandaloneNode.restore(from: dir + "/damaged.zip", into: "/r", fileIO: restoredIO)
+        #expect { try Self.open(restoredIO, root: "/r") } throws: { error in "\(error)".contains(victim) }
+    }
+
+    @Test func backupAndRestoreOnARealDisk() async throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let options = NodeMaintenanceTests.options()
+        let node = try StandaloneNode(root: dir + "/node1", fileIO: LocalFileIO(), registry: try builtinRegistry(), options: options)
+        _ = try await node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
+        _ = try await node.write(NodeStateMachineTests.put("books", 1...50))
+        let info = try await node.writeSnapshot(to: dir + "/snapshot.zip")
+        try await node.close()
+        try StandaloneNode.restore(from: info.path, into: dir + "/node2", fileIO: LocalFileIO())
+        let restored = try StandaloneNode(root: dir + "/node2", fileIO: LocalFileIO(), registry: try builtinRegistry(), options: options)
+        #expect(try NodeMaintenanceTests.searchable(restored) == 50)
+        let description = try #require(restored.describe(index: "books"))
+        #expect(description.folder == dir + "/node2/b1" && description.lastModified > 0)
+        _ = try await restored.write(NodeStateMachineTests.put("books", 51...51))
+        try await restored.close()
+        let reopened = try StandaloneNode(root: dir + "/node2", fileIO: LocalFileIO(), registry: try builtinRegistry(), options: options)
+        #expect(try NodeMaintenanceTests.searchable(reopened) == 51)
+        try await reopened.close()
+    }
 }
