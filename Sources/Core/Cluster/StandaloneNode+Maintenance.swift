@@ -19,6 +19,9 @@ extension StandaloneNode {
             }
             let bytesSinceCommit = await logBytesSinceCommit
             if clock.now - lastCommit >= options.commitInterval || bytesSinceCommit >= options.commitLogBytes {
+                // Flushing the buffers is most of a commit's work: do it off the actor first, so
+                // the commit itself (which holds up writes) is mostly fsyncs.
+                await refreshIfBehind()
                 await scheduledCommit()
                 lastCommit = clock.now
             }
