@@ -16,5 +16,6 @@ public struct NodeOptions: Sendable {
     /// own schedule (`refreshInterval` above), so that it knows which log index a refresh covers.
     public var writer: IndexWriterOptions = IndexWriterOptions()
 
+    /// The defaults of the `server` flags (API.md).
     public init() {}
 }
