@@ -1,6 +1,7 @@
 /// One index as `GET /indices/<INDEX>` shows it (API.md): what searchers see (the last
 /// refresh), the last commit's generation and time, and the files of its directory.
 public struct IndexDescription: Sendable {
+    /// The index's name.
     public var name: String
     /// Live documents.
     public var docCount: Int
@@ -14,8 +15,10 @@ public struct IndexDescription: Sendable {
     public var folder: String
     /// The file names in it.
     public var files: [String]
+    /// The segments searchers see, in order.
     public var segments: [SegmentDescription]
 
+    /// A description from its parts (the node builds it: `StandaloneNode.describe(index:)`).
     public init(name: String, docCount: Int, docCountAll: Int, lastModified: Double, latestGeneration: Int, folder: String,
                 files: [String], segments: [SegmentDescription]) {
         self.name = name
@@ -54,13 +57,16 @@ public struct IndexDescription: Sendable {
 
 /// One segment of an index description.
 public struct SegmentDescription: Sendable {
+    /// The segment's name (the prefix of its files).
     public var id: String
     /// Live documents.
     public var docCount: Int
+    /// Deleted documents still in the segment.
     public var deleted: Int
     /// Bytes of the segment's files.
     public var bytes: Int
 
+    /// A segment's numbers.
     public init(id: String, docCount: Int, deleted: Int, bytes: Int) {
         self.id = id
         self.docCount = docCount
@@ -68,6 +74,7 @@ public struct SegmentDescription: Sendable {
         self.bytes = bytes
     }
 
+    /// `{"id", "doc_count", "deleted", "bytes"}`.
     public func json() -> JSONValue {
         .object([
             ("id", .string(id)),

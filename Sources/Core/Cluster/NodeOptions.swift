@@ -31,5 +31,6 @@ public struct NodeOptions: Sendable {
     /// Where the backup zip is written for the admin `snapshot` command (`--snapshot-file`).
     public var snapshotFile: String = "/tmp/cockatrice/snapshot.zip"
 
+    /// The defaults of the `server` flags (API.md).
     public init() {}
 }

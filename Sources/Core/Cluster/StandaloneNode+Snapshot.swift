@@ -3,15 +3,18 @@ import ZIPFoundation
 
 /// What `writeSnapshot` wrote.
 public struct SnapshotInfo: Sendable {
+    /// Where the zip is.
     public var path: String
     /// The zip's size.
     public var bytes: Int
+    /// Indices in the backup.
     public var indices: Int
     /// Entries in the zip (the catalog included).
     public var files: Int
     /// Every write applied up to this log index is in the backup.
     public var logIndex: UInt64
 
+    /// What a backup holds.
     public init(path: String, bytes: Int, indices: Int, files: Int, logIndex: UInt64) {
         self.path = path
         self.bytes = bytes

@@ -80,7 +80,9 @@ public actor StandaloneNode {
 
     /// What a write's caller learns: where its command is in the log, and what applying it did.
     public struct Acknowledgement: Sendable, Equatable {
+        /// The command's entry in the log (API.md: `log_index`).
         public var logIndex: UInt64
+        /// What applying it did (a refusal is the same on every node).
         public var outcome: NodeStateMachine.Outcome
     }
 
@@ -465,8 +467,11 @@ public actor StandaloneNode {
 
 /// Why a node cannot take a write.
 public enum NodeError: Error, Sendable, CustomStringConvertible {
+    /// No leader to take the write (or the proposal was not appended); retry later.
     case notLeader(String)
+    /// A local failure stopped the node, or it was closed; it takes no writes until reopened.
     case stopped(String)
+    /// A wait gave up; the write's outcome may still be anything.
     case timedOut(String)
     /// The write was proposed but whether it was committed cannot be known (the leader changed
     /// or lost its quorum); API.md: 503 `outcome_unknown`, never a 2xx.
