@@ -1,5 +1,5 @@
 import Foundation
-import ZIPFoundation
+internal import ZIPFoundation
 
 /// The backup zip (`PUT /snapshot`, `cockatrice snapshot`, `--restore`): every index's durable
 /// commit point and the files it names, plus the catalog, laid out as in a node directory:

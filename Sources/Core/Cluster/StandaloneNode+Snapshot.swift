@@ -1,5 +1,5 @@
 import Foundation
-import ZIPFoundation
+internal import ZIPFoundation
 
 /// What `writeSnapshot` wrote.
 public struct SnapshotInfo: Sendable {
