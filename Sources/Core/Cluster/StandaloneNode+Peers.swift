@@ -10,6 +10,12 @@ extension StandaloneNode: PeerHandler {
         network.setPeers(peerAddresses)
     }
 
+    /// Whether this node leads its group now.
+    public var isLeader: Bool { raft.role == .leader }
+
+    /// How many voters the membership has (status and tests).
+    public var votersCount: Int { raft.confState.voters.count }
+
     /// Every member but this node, for the transport.
     var peerAddresses: [NodeID: String] {
         peers.addresses.filter { $0.key != nodeID }
