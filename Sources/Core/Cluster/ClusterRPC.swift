@@ -2,19 +2,6 @@
 /// own messages): forwarded writes, joins and leaves. Binary like the log's commands, and
 /// decoded defensively: a peer's bytes are outside input.
 public enum ClusterRPC {
-    /// Method names on the peer port.
-    public enum Method {
-        public static let forward = "forward"
-        /// A node started with `--seed-addr` asking to be added (a `JoinRequest`).
-        public static let joinRequest = "join.request"
-        /// The admin `join` command: body the node's `host:port`.
-        public static let join = "join"
-        public static let leave = "leave"
-        public static let status = "status"
-        public static let snapshotCreate = "snapshot.create"
-        public static let snapshotRead = "snapshot.read"
-    }
-
     /// A follower's writes, for the leader to propose.
     public static func encodeForward(_ commands: [NodeCommand]) -> [UInt8] {
         var out = DataOutput()

@@ -85,7 +85,7 @@ extension StandaloneNode: PeerHandler {
         }
         let reply: [UInt8]
         do {
-            reply = try await network.call(address, method: ClusterRPC.Method.forward, body: ClusterRPC.encodeForward(commands),
+            reply = try await network.call(address, method: PeerMethod.forward, body: ClusterRPC.encodeForward(commands),
                                            timeout: options.writeTimeout)
         } catch let error as PeerCallError {
             switch error.code {
@@ -107,7 +107,7 @@ extension StandaloneNode: PeerHandler {
 
     public func handle(method: String, body: [UInt8], from address: String) async throws -> [UInt8] {
         switch method {
-        case ClusterRPC.Method.forward:
+        case PeerMethod.forward:
             guard raft.role == .leader else {
                 throw PeerCallError(code: "not_leader", message: "node \(nodeID) is not the leader (leader: \(raft.leader))")
             }
@@ -124,19 +124,19 @@ extension StandaloneNode: PeerHandler {
                 default: throw PeerCallError(code: "outcome_unknown", message: error.description)
                 }
             }
-        case ClusterRPC.Method.joinRequest:
+        case PeerMethod.joinRequest:
             let request: ClusterRPC.JoinRequest
             do { request = try ClusterRPC.JoinRequest.decode(body) } catch {
                 throw PeerCallError(code: "bad_request", message: "\(error)")
             }
             return try await admit(request).encoded()
-        case ClusterRPC.Method.leave:
+        case PeerMethod.leave:
             guard let address = String(validating: body, as: UTF8.self), !address.isEmpty else {
                 throw PeerCallError(code: "bad_request", message: "leave: the body must be the leaving node's host:port")
             }
             try await remove(address: address)
             return Array(#"{"removed": true}"#.utf8)
-        case ClusterRPC.Method.join:
+        case PeerMethod.join:
             guard let address = String(validating: body, as: UTF8.self), !address.isEmpty else {
                 throw PeerCallError(code: "bad_request", message: "join: the body must be the joining node's host:port")
             }
@@ -144,14 +144,14 @@ extension StandaloneNode: PeerHandler {
             throw PeerCallError(code: "bad_request", message: """
                 \(address) is not a member; start it with --seed-addr=\(options.advertisedAddress) (any member) and it asks to be added itself
                 """)
-        case ClusterRPC.Method.status:
+        case PeerMethod.status:
             var out: [UInt8] = []
             JSONValue.object(status(advertisedAddress: options.advertisedAddress)).appendJSON(to: &out)
             return out
-        case ClusterRPC.Method.snapshotCreate:
+        case PeerMethod.snapshotCreate:
             let info = try await writeSnapshot(to: options.snapshotFile)
             return Array("{\"bytes\": \(info.bytes)}".utf8)
-        case ClusterRPC.Method.snapshotRead:
+        case PeerMethod.snapshotRead:
             return try readSnapshotRange(body)
         default:
             throw PeerCallError(code: "unknown_method", message: "no method '\(method)'")
@@ -159,18 +159,15 @@ extension StandaloneNode: PeerHandler {
     }
 
     private nonisolated func readSnapshotRange(_ body: [UInt8]) throws -> [UInt8] {
-        guard body.count == 12 else { throw PeerCallError(code: "bad_request", message: "snapshot.read: 12 bytes expected") }
-        var offset: UInt64 = 0
-        var length: UInt32 = 0
-        for i in 0..<8 { offset |= UInt64(body[i]) << (8 * UInt64(i)) }
-        for i in 0..<4 { length |= UInt32(body[8 + i]) << (8 * UInt32(i)) }
-        guard length > 0, length <= 4 << 20 else { throw PeerCallError(code: "bad_request", message: "snapshot.read: length 1...4 MiB") }
+        guard let range = SnapshotReadRequest(decoding: body) else {
+            throw PeerCallError(code: "bad_request", message: "snapshot.read: the body must be an offset and a length of 1...\(SnapshotReadRequest.maxLength)")
+        }
         guard let handle = FileHandle(forReadingAtPath: options.snapshotFile) else {
             throw PeerCallError(code: "not_found", message: "no snapshot at \(options.snapshotFile)")
         }
         defer { try? handle.close() }
-        try handle.seek(toOffset: offset)
-        return Array(try handle.read(upToCount: Int(length)) ?? Data())
+        try handle.seek(toOffset: range.offset)
+        return Array(try handle.read(upToCount: range.length) ?? Data())
     }
 
     // MARK: Membership
@@ -183,7 +180,7 @@ extension StandaloneNode: PeerHandler {
                 throw PeerCallError(code: "not_leader", message: "no leader is known yet; retry")
             }
             return try ClusterRPC.JoinResponse.decode(
-                try await network.call(leader, method: ClusterRPC.Method.joinRequest, body: request.encoded(), timeout: .seconds(15)))
+                try await network.call(leader, method: PeerMethod.joinRequest, body: request.encoded(), timeout: .seconds(15)))
         }
         if raft.confState.removed.contains(request.nodeID) {
             throw PeerCallError(code: "removed", message: "node \(request.nodeID) was removed from this cluster and is never readmitted; wipe its --index-dir to join under a new id")
@@ -214,7 +211,7 @@ extension StandaloneNode: PeerHandler {
             guard let network, raft.leader != 0, let leader = peers[raft.leader] else {
                 throw PeerCallError(code: "not_leader", message: "no leader is known yet; retry")
             }
-            _ = try await network.call(leader, method: ClusterRPC.Method.leave, body: Array(address.utf8), timeout: .seconds(15))
+            _ = try await network.call(leader, method: PeerMethod.leave, body: Array(address.utf8), timeout: .seconds(15))
             return
         }
         guard let id = peers.id(of: address), raft.confState.contains(id) else {
@@ -241,7 +238,7 @@ extension StandaloneNode: PeerHandler {
         let request = ClusterRPC.JoinRequest(nodeID: nodeID, address: options.advertisedAddress, components: [])
         do {
             let reply = try ClusterRPC.JoinResponse.decode(
-                try await network.call(seed, method: ClusterRPC.Method.joinRequest, body: request.encoded(), timeout: .seconds(15)))
+                try await network.call(seed, method: PeerMethod.joinRequest, body: request.encoded(), timeout: .seconds(15)))
             for (id, address) in reply.members { peers.set(id, address) }
             try peers.save(in: nodeDirectory)
             try NodeIdentity(nodeID: nodeID, clusterID: reply.clusterID).save(in: nodeDirectory)
@@ -255,12 +252,18 @@ extension StandaloneNode: PeerHandler {
     }
 
     /// On a clean shutdown a leader hands over to the most caught-up voter, so the cluster
-    /// does not wait an election timeout to find out it is gone.
-    func handOverLeadership() {
-        guard raft.role == .leader, raft.confState.voters.count > 1 else { return }
+    /// does not wait an election timeout to find out it is gone. Waits up to half a second
+    /// for the transfer (call before `close()`, while the peer transport still runs).
+    public func handOverLeadership() async {
+        guard raft.role == .leader, raft.confState.voters.count > 1, failure == nil, !closed else { return }
         let matches = raft.progressMatches
         guard let target = raft.confState.voters.filter({ $0 != nodeID }).max(by: { (matches[$0] ?? 0) < (matches[$1] ?? 0) }) else { return }
         raft.transferLeader(to: target)
         pump()
+        let deadline = ContinuousClock.now + .milliseconds(500)
+        while raft.role == .leader, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        logger.info("handed over leadership", metadata: ["to": "\(target)", "done": "\(raft.role != .leader)"])
     }
 }

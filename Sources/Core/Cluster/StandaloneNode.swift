@@ -457,7 +457,6 @@ public actor StandaloneNode {
     /// Later writes are refused; closing twice does nothing.
     public func close() throws {
         guard !closed else { return }
-        handOverLeadership()
         try commit()
         closed = true
         stateMachine.close()
