@@ -1,5 +1,11 @@
 import ArgumentParser
+import Core
 import Foundation
+import Logging
+import Metrics
+import Prometheus
+import RESTTransport
+import ServiceLifecycle
 
 /// `cockatrice server`: start a node, standalone or as part of a cluster. Flag names and
 /// defaults are the original's (API.md).
@@ -52,7 +58,13 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("cluster-secret"), help: "Shared secret with which peers authenticate each other (or COCKATRICE_CLUSTER_SECRET).")
     var clusterSecret: String?
 
+    @Option(name: .customLong("max-body-size"), help: "Largest request body accepted, in bytes (413 past it).")
+    var maxBodySize: Int = 100 << 20
+
     mutating func validate() throws {
+        guard maxBodySize >= 1024 else {
+            throw ValidationError("--max-body-size: must be at least 1024 bytes, got \(maxBodySize)")
+        }
         guard logCompactionMinEntries >= 1 else {
             throw ValidationError("--log-compaction-min-entries: must be at least 1, got \(logCompactionMinEntries)")
         }
@@ -71,8 +83,84 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Build the registry now so that plugin problems are reported even before the node exists.
-        _ = try pluginOptions.makeRegistry()
-        throw NotAvailableYet(feature: "cockatrice server")
+        ServerSignals.unblock()
+        let logger = try bootstrapLogging()
+        let metricsRegistry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metricsRegistry))
+        let (registry, loaded) = try pluginOptions.makeRegistry()
+        try RESTTransportFactory.register(into: registry)
+        for plugin in loaded { logger.info("plugin loaded", metadata: ["path": "\(plugin.path)"]) }
+
+        let fileIO = LocalFileIO()
+        if let restore {
+            do {
+                try StandaloneNode.restore(from: restore, into: indexDir, fileIO: fileIO)
+            } catch {
+                throw ServerError("--restore: \(restore): \(error)")
+            }
+            logger.info("restored from backup as a new cluster", metadata: ["file": "\(restore)", "index-dir": "\(indexDir)"])
+        }
+        if seedAddr != nil {
+            throw ServerError("--seed-addr: joining a cluster needs the peer transport, which this build does not have yet")
+        }
+        var options = NodeOptions()
+        options.logCompactionMinEntries = logCompactionMinEntries
+        options.logCompactionMinTime = .seconds(logCompactionMinTime)
+        let node: StandaloneNode
+        do {
+            node = try StandaloneNode(root: indexDir, fileIO: fileIO, registry: registry, options: options)
+        } catch {
+            throw ServerError("cannot open the node in --index-dir=\(indexDir): \(error)")
+        }
+        let advertised = "\(host):\(port.value)"
+        let applied = await node.appliedIndex
+        logger.info("node open", metadata: ["index-dir": "\(indexDir)", "applied": "\(applied)", "self": "\(advertised)"])
+
+        let context = TransportContext(
+            node: node, host: host, port: httpPort.value, advertisedAddress: advertised, snapshotFile: snapshotFile,
+            maxBodyBytes: maxBodySize, logger: logger, registry: registry,
+            renderMetrics: { metricsRegistry.emitToBuffer() })
+        let rest = try registry.make(.transport, name: "rest", args: ComponentArgs(path: "transport"), path: "transport")
+            .makeTransport(context)
+        // Shut down in reverse order: the REST transport finishes its requests first, then the
+        // node commits and closes.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [
+                .init(service: NodeService(node: node, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup,
+                      failureTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: TransportService(name: "rest", transport: rest), successTerminationBehavior: .gracefullyShutdownGroup,
+                      failureTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        logger.info("REST API listening", metadata: ["url": "http://\(host):\(httpPort.value)"])
+        try await group.run()
+        logger.info("stopped")
     }
+
+    private func bootstrapLogging() throws -> Logger {
+        let level = Logger.Level(rawValue: logLevel.rawValue) ?? .info
+        if let logFile {
+            let sink: FileLogHandler.Sink
+            do { sink = try FileLogHandler.Sink(path: logFile) } catch { throw ServerError("--log-file: cannot write '\(logFile)': \(error)") }
+            LoggingSystem.bootstrap { label in
+                var handler = FileLogHandler(label: label, sink: sink)
+                handler.logLevel = level
+                return handler
+            }
+        } else {
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        }
+        return Logger(label: "cockatrice")
+    }
+}
+
+/// A failure to start that the user can act on; printed without a stack of types.
+struct ServerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,54 @@
+import Logging
+
+/// A way in to a node from outside (the REST API, the peer protocol), registered by name so
+/// that a plugin can add one the same way the built-ins do.
+///
+/// A transport serves until its task is cancelled or the service group it runs in shuts down
+/// gracefully; it must stop accepting, finish in-flight requests and then return, because the
+/// node commits and closes only after every transport has returned.
+public protocol Transport: Sendable {
+    func run() async throws
+}
+
+/// What a transport is given to serve: the node, where to listen, and how to report.
+public struct TransportContext: Sendable {
+    /// The node requests are served by.
+    public var node: StandaloneNode
+    /// The address to bind.
+    public var host: String
+    public var port: Int
+    /// The node's advertised peer address (`host:port`), for status output.
+    public var advertisedAddress: String
+    /// Where the node writes its backup zip (`PUT /snapshot`).
+    public var snapshotFile: String
+    /// The largest request body accepted; larger ones are refused before they are read whole.
+    public var maxBodyBytes: Int
+    public var logger: Logger
+    /// The registry, for the analyzers an `analyze` request names.
+    public var registry: Registry
+    /// Renders the process's metrics in Prometheus text format (the metrics backend is the
+    /// process's, bootstrapped once by the executable).
+    public var renderMetrics: @Sendable () -> [UInt8]
+
+    public init(node: StandaloneNode, host: String, port: Int, advertisedAddress: String, snapshotFile: String,
+                maxBodyBytes: Int, logger: Logger, registry: Registry, renderMetrics: @escaping @Sendable () -> [UInt8]) {
+        self.node = node
+        self.host = host
+        self.port = port
+        self.advertisedAddress = advertisedAddress
+        self.snapshotFile = snapshotFile
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+        self.registry = registry
+        self.renderMetrics = renderMetrics
+    }
+}
+
+/// Makes a transport for a node; what the registry holds under the `transport` kind.
+public protocol TransportFactory: Sendable {
+    func makeTransport(_ context: TransportContext) throws -> any Transport
+}
+
+extension ComponentKind where Product == any TransportFactory {
+    public static var transport: ComponentKind { ComponentKind("transport") }
+}

@@ -1,0 +1,108 @@
+import Core
+import Foundation
+import Hummingbird
+import Metrics
+import NIOCore
+
+/// The node itself: cluster status, snapshots, health and metrics.
+extension RESTAPI {
+    func clusterStatus(_ call: Call) async throws -> Response {
+        if call.query["wait_for_applied"] != nil {
+            let target = try call.query.int("wait_for_applied", default: 0, in: 0...Int.max)
+            let timeout = try call.query.duration("timeout", default: .seconds(10), max: .seconds(300))
+            guard await node.waitForApplied(UInt64(target), timeout: timeout) else {
+                var error = APIError(status: .gatewayTimeout, code: "wait_timeout", kind: .unavailable,
+                                     reason: "log index \(target) was not applied within \(timeout)")
+                error.payload = [("cluster", .object(await node.status(advertisedAddress: advertisedAddress)))]
+                throw error
+            }
+        }
+        return call.reply([("cluster", .object(await node.status(advertisedAddress: advertisedAddress)))])
+    }
+
+    /// Membership changes need the peer transport, which a standalone node does not run yet.
+    func addNode(_ call: Call) async throws -> Response {
+        throw APIError.unavailable("membership_unavailable", "adding node '\(try call.parameter("node"))' needs the peer transport, which this build does not have yet", retryAfter: 60)
+    }
+
+    func removeNode(_ call: Call) async throws -> Response {
+        throw APIError.unavailable("membership_unavailable", "removing node '\(try call.parameter("node"))' needs the peer transport, which this build does not have yet", retryAfter: 60)
+    }
+
+    func takeSnapshot(_ call: Call) async throws -> Response {
+        let info: SnapshotInfo
+        do {
+            info = try await node.writeSnapshot(to: snapshotFile)
+        } catch {
+            throw APIError.internalError("the snapshot could not be written: \(error)")
+        }
+        return call.reply(.created, [("snapshot", .object([
+            ("path", .string(info.path)), ("bytes", .int(info.bytes)), ("indices", .int(info.indices)),
+            ("files", .int(info.files)), ("log_index", .int(info.logIndex)),
+        ]))])
+    }
+
+    /// Streams the last snapshot zip; it is replaced by rename, so an open handle always reads
+    /// one whole zip even while a new one is written.
+    func downloadSnapshot(_ call: Call) async throws -> Response {
+        guard let handle = FileHandle(forReadingAtPath: snapshotFile) else {
+            throw APIError(status: .notFound, code: "snapshot_not_found", kind: .invalidRequest,
+                           reason: "no snapshot at \(snapshotFile) yet: take one with PUT /snapshot")
+        }
+        let size = (try? handle.seekToEnd()).map(Int.init)
+        try? handle.seek(toOffset: 0)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/zip"
+        headers[.contentDisposition] = "attachment; filename=\"snapshot.zip\""
+        let box = HandleBox(handle: handle)
+        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: size) { writer in
+            defer { try? box.handle.close() }
+            while let chunk = try box.handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    func liveness(_ call: Call) async throws -> Response {
+        call.reply([("liveness", .bool(true))])
+    }
+
+    func readiness(_ call: Call) async throws -> Response {
+        let ready = node.isReady
+        var response = Envelope.response(status: ready ? .ok : .serviceUnavailable, payload: [("readiness", .bool(ready))],
+                                         started: call.context.started, format: call.format)
+        if !ready { response.headers[.retryAfter] = "1" }
+        return response
+    }
+
+    /// Prometheus text: the HTTP metrics recorded as requests pass, and the node's numbers
+    /// read now.
+    func metrics(_ call: Call) async throws -> Response {
+        let stats = await node.stats()
+        Gauge(label: "cockatrice_raft_applied_index").record(Double(stats.appliedIndex))
+        Gauge(label: "cockatrice_raft_commit_index").record(Double(stats.commitIndex))
+        Gauge(label: "cockatrice_raft_term").record(Double(stats.term))
+        Gauge(label: "cockatrice_raft_log_entries").record(Double(stats.logLength))
+        Gauge(label: "cockatrice_raft_leader_changes").record(Double(stats.leaderChanges))
+        Gauge(label: "cockatrice_node_ready").record(node.isReady ? 1 : 0)
+        for index in stats.indices {
+            let dimensions = [("index", index.name)]
+            Gauge(label: "cockatrice_index_documents", dimensions: dimensions).record(Double(index.documents))
+            Gauge(label: "cockatrice_index_deleted_documents", dimensions: dimensions).record(Double(index.deletedDocuments))
+            Gauge(label: "cockatrice_index_segments", dimensions: dimensions).record(Double(index.segments))
+            Gauge(label: "cockatrice_index_merges_running", dimensions: dimensions).record(Double(index.mergesRunning))
+            Gauge(label: "cockatrice_index_merges_completed", dimensions: dimensions).record(Double(index.mergesCompleted))
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: renderMetrics())))
+    }
+}
+
+/// A file handle handed to the response body's writer (FileHandle is not Sendable; it is
+/// used by that one task only).
+private final class HandleBox: @unchecked Sendable {
+    let handle: FileHandle
+    init(handle: FileHandle) { self.handle = handle }
+}

@@ -1,0 +1,86 @@
+import Core
+
+/// The search parameters of API.md, read from a query string into a `SearchRequest`, each
+/// error naming its parameter.
+struct SearchParameters {
+    var request: SearchRequest
+    var explain: Bool
+
+    init(_ query: QueryItems, config: IndexConfig) throws(APIError) {
+        let searchFields = query.list("search_field")
+        let parser: QueryParser
+        do {
+            if let searchFields, !searchFields.isEmpty {
+                parser = try QueryParser(config: config, defaultFields: searchFields)
+            } else {
+                parser = try QueryParser(config: config)
+            }
+        } catch {
+            throw .invalidParameter("search_field", "\(error)")
+        }
+        let text = query["query"] ?? "*"
+        let parsed: Query
+        do { parsed = try parser.parse(text) } catch { throw RESTAPI.queryError(error, parameter: "query") }
+        var filter: Query?
+        if let filterText = query["filter"] {
+            do { filter = try parser.parse(filterText) } catch { throw RESTAPI.queryError(error, parameter: "filter") }
+        }
+        let pageLen = try query.int("page_len", default: 10, in: 0...SearchRequest.maxWindow)
+        let pageNum = try query.int("page_num", default: 1, in: 1...SearchRequest.maxWindow)
+        guard pageNum * max(pageLen, 1) <= SearchRequest.maxWindow else {
+            throw .invalidParameter("page_num", "page_num * page_len is \(pageNum * pageLen), over the limit of \(SearchRequest.maxWindow); use search_after to page deeper")
+        }
+        var trackTotal: Int? = SearchRequest.defaultTrackTotal
+        if let text = query["track_total"] {
+            switch text.lowercased() {
+            case "true": trackTotal = nil
+            case "false": trackTotal = 0
+            default:
+                guard let n = Int(text), n >= 0 else {
+                    throw .invalidParameter("track_total", "'\(text)' is not true, false or a non-negative integer")
+                }
+                trackTotal = n
+            }
+        }
+        var sort: SearchSort?
+        if let text = query["sort"] {
+            guard let parsedSort = SearchSort(parameter: text) else {
+                throw .invalidParameter("sort", "'\(text)' is not a field name, optionally prefixed with '-'")
+            }
+            sort = parsedSort
+        }
+        var searchAfter: ScoredDoc?
+        if let text = query["search_after"] {
+            guard let cursor = Self.parseCursor(text) else {
+                throw .invalidParameter("search_after", "'\(text)' is not a cursor from a previous hit")
+            }
+            searchAfter = cursor
+        }
+        var highlight: HighlightOptions?
+        if let field = query["highlight"] {
+            var options = HighlightOptions(field: field)
+            if let pre = query["highlight_pre_tag"] { options.preTag = pre }
+            if let post = query["highlight_post_tag"] { options.postTag = post }
+            options.fragmentSize = try query.int("highlight_fragment_size", default: options.fragmentSize, in: 10...10_000)
+            options.maxFragments = try query.int("highlight_fragments", default: options.maxFragments, in: 1...100)
+            highlight = options
+        }
+        request = SearchRequest(
+            query: parsed, filter: filter, pageNum: pageNum, pageLen: pageLen, trackTotal: trackTotal,
+            fields: query.list("fields"), searchAfter: searchAfter, sort: sort,
+            facets: query.list("facets") ?? [], facetSize: try query.int("facet_size", default: 10, in: 1...10_000),
+            highlight: highlight)
+        explain = try query.bool("explain")
+    }
+
+    /// A hit's cursor: its score's exact bits and its document, as text.
+    static func cursor(_ doc: ScoredDoc) -> String {
+        String(doc.score.bitPattern, radix: 16) + "-" + String(doc.doc)
+    }
+
+    static func parseCursor(_ text: String) -> ScoredDoc? {
+        let parts = text.split(separator: "-", maxSplits: 1)
+        guard parts.count == 2, let bits = UInt32(parts[0], radix: 16), let doc = Int(parts[1]), doc >= 0 else { return nil }
+        return ScoredDoc(score: Float(bitPattern: bits), doc: doc)
+    }
+}
