@@ -117,7 +117,9 @@ import Testing
         let lost = missing.withLock { $0 }
         #expect(lost.isEmpty, "\(lost.count) of \(written.count) acknowledged writes lost, e.g. \(lost.prefix(10))")
         // And the index is whole: searchable, and it takes writes again.
-        let index = try Envelope.expect(try await client.get("/indices/kill"), 200)["index"] as? [String: Any]
+        // (doc_count counts what the last refresh published: every second.)
+        let index = try await eventually { try Envelope.expect(try await client.get("/indices/kill"), 200)["index"] as? [String: Any] }
+            until: { ($0?["doc_count"] as? Int ?? 0) >= written.count }
         #expect((index?["doc_count"] as? Int ?? 0) >= written.count)
         try Envelope.expect(try await client.put("/indices/kill/documents/after?sync=true", json: ["title": "after"]), 201)
     }

