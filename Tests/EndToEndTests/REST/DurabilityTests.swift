@@ -37,28 +37,70 @@ import Testing
         try Envelope.expect(try await client.put("/indices/books/documents/after?sync=true", json: ["title": "After"]), 201)
     }
 
-    /// The most important test: every acknowledged write survives a kill -9 in mid-stream.
-    @Test(arguments: [false, true])
-    func sigkillDuringConcurrentWritesLosesNoAcknowledgedWrite(sync: Bool) async throws {
+    /// How the writers write: `bulk` documents every third request (all of them when `bulk` is
+    /// large: then each document carries `padding` bytes, so that a bulk is over 1 MiB and becomes
+    /// several log entries), with or without `sync=true`.
+    struct Load: Sendable, CustomTestStringConvertible {
+        var sync: Bool
+        var bulk: Int
+        var padding = 0
+        /// Acknowledged documents after which the server is killed (or after `seconds`).
+        var killAfter: Int
+        var seconds: TimeInterval
+        /// Crashes in a row.
+        var crashes = 2
+        var testDescription: String { "sync=\(sync), bulks of \(bulk)" }
+    }
+
+    /// The most important test: every acknowledged write survives a kill -9 in mid-stream, twice
+    /// in a row (the second crash lands on a node that recovered from the first).
+    @Test(arguments: [Load(sync: false, bulk: 10, killAfter: 400, seconds: 10),
+                      Load(sync: true, bulk: 10, killAfter: 150, seconds: 20),
+                      Load(sync: false, bulk: 1200, padding: 900, killAfter: 2400, seconds: 20, crashes: 1)])
+    func sigkillDuringConcurrentWritesLosesNoAcknowledgedWrite(load: Load) async throws {
         let server = try await ServerProcess.start()
         defer { server.stop() }
         try await server.client.createIndex("kill")
         let acknowledged = Acknowledged()
-        let stop = Locked(false)
-        let writers = 8
-        let query = sync ? "?sync=true" : ""
-        let expectedStatus = sync ? 201 : 202
+        for cycle in 0..<load.crashes {
+            try await writeUntilKilled(server, load: load, cycle: cycle, into: acknowledged)
+            let written = acknowledged.all
+            #expect(written.count > 20, "too few acknowledged writes to mean anything: \(written.count)")
 
+            try server.launch()
+            try await server.waitUntilReady(timeout: 120)
+            let lost = try await missingDocuments(server, written)
+            #expect(lost.isEmpty, "crash \(cycle + 1): \(lost.count) of \(written.count) acknowledged writes lost, e.g. \(lost.prefix(10))")
+        }
+        // And the index is whole: counted, searchable, and it takes writes again.
+        let client = server.client
+        let count = acknowledged.count
+        let index = try await eventually { try Envelope.expect(try await client.get("/indices/kill"), 200)["index"] as? [String: Any] }
+            until: { ($0?["doc_count"] as? Int ?? 0) >= count }
+        #expect((index?["doc_count"] as? Int ?? 0) >= count, "doc_count counts what the last refresh published, every second")
+        let results = try await client.search("kill", ["query": "title:bulk OR title:single", "track_total": "true", "page_len": "0"])
+        #expect((results["total"] as? Int ?? 0) >= count)
+        try Envelope.expect(try await client.put("/indices/kill/documents/after?sync=true", json: ["title": "after"]), 201)
+    }
+
+    /// Concurrent writers until the server is SIGKILLed in mid-stream; records what was acknowledged.
+    func writeUntilKilled(_ server: ServerProcess, load: Load, cycle: Int, into acknowledged: Acknowledged) async throws {
+        let stop = Locked(false)
+        let query = load.sync ? "?sync=true" : ""
+        let expectedStatus = load.sync ? 201 : 202
+        let start = acknowledged.count
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for writer in 0..<writers {
+            for writer in 0..<(load.bulk > 100 ? 2 : 8) {
                 group.addTask {
-                    let client = HTTPClient(port: server.httpPort, timeout: 30)
+                    let client = HTTPClient(port: server.httpPort, timeout: 60)
                     var round = 0
                     while !stop.withLock({ $0 }) {
                         round += 1
+                        let prefix = "c\(cycle)-w\(writer)-\(round)"
                         do {
-                            if round % 3 == 0 {
-                                let documents = (0..<10).map { ["id": "w\(writer)-\(round)-\($0)", "title": "bulk \(writer) \(round) \($0)"] }
+                            if round % 3 == 0 || load.bulk > 100 {
+                                let text = String(repeating: "padding ", count: load.padding / 8)
+                                let documents = (0..<load.bulk).map { ["id": "\(prefix)-\($0)", "title": "bulk \(prefix) \($0)", "text": text] }
                                 let response = try await client.put("/indices/kill/documents\(query)", json: documents)
                                 if response.status == expectedStatus {
                                     acknowledged.record(documents.map { ($0["id"]!, $0["title"]!) })
@@ -66,10 +108,9 @@ import Testing
                                     Issue.record("bulk put: \(response)")
                                 }
                             } else {
-                                let id = "w\(writer)-\(round)"
-                                let response = try await client.put("/indices/kill/documents/\(id)\(query)", json: ["title": "single \(writer) \(round)"])
+                                let response = try await client.put("/indices/kill/documents/\(prefix)\(query)", json: ["title": "single \(prefix)"])
                                 if response.status == expectedStatus {
-                                    acknowledged.record([(id, "single \(writer) \(round)")])
+                                    acknowledged.record([(prefix, "single \(prefix)")])
                                 } else if response.status < 500 {
                                     Issue.record("put: \(response)")
                                 }
@@ -83,30 +124,28 @@ import Testing
                 }
             }
             // Kill in mid-stream, once enough writes are acknowledged (or after a while).
-            let deadline = Date().addingTimeInterval(sync ? 20 : 10)
-            while acknowledged.count < (sync ? 150 : 400) && Date() < deadline {
-                try await Task.sleep(for: .milliseconds(50))
+            let deadline = Date().addingTimeInterval(load.seconds)
+            while acknowledged.count - start < load.killAfter && Date() < deadline {
+                try await Task.sleep(for: .milliseconds(20))
             }
             server.kill()
             stop.withLock { $0 = true }
             try await group.waitForAll()
         }
+    }
 
-        let written = acknowledged.all
-        #expect(written.count > 20, "too few acknowledged writes to mean anything: \(written.count)")
-
-        try server.launch()
-        try await server.waitUntilReady(timeout: 120)
+    /// The acknowledged documents that a GET by id does not find as written.
+    func missingDocuments(_ server: ServerProcess, _ written: [String: String]) async throws -> [String] {
         let client = HTTPClient(port: server.httpPort)
         let missing = Locked<[String]>([])
         let ids = Array(written.keys).sorted()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for part in 0..<4 {
                 group.addTask {
-                    for id in ids[part...].enumerated().filter({ $0.offset % 4 == 0 }).map(\.element) {
+                    for id in stride(from: part, to: ids.count, by: 4).map({ ids[$0] }) {
                         let response = try await client.get("/indices/kill/documents/\(id)")
-                        let title = (try? response.json())?["fields"] as? [String: Any]
-                        if response.status != 200 || title?["title"] as? String != written[id] {
+                        let fields = (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any])?["fields"] as? [String: Any]
+                        if response.status != 200 || fields?["title"] as? String != written[id] {
                             missing.withLock { $0.append("\(id): \(response.status)") }
                         }
                     }
@@ -114,14 +153,7 @@ import Testing
             }
             try await group.waitForAll()
         }
-        let lost = missing.withLock { $0 }
-        #expect(lost.isEmpty, "\(lost.count) of \(written.count) acknowledged writes lost, e.g. \(lost.prefix(10))")
-        // And the index is whole: searchable, and it takes writes again.
-        // (doc_count counts what the last refresh published: every second.)
-        let index = try await eventually { try Envelope.expect(try await client.get("/indices/kill"), 200)["index"] as? [String: Any] }
-            until: { ($0?["doc_count"] as? Int ?? 0) >= written.count }
-        #expect((index?["doc_count"] as? Int ?? 0) >= written.count)
-        try Envelope.expect(try await client.put("/indices/kill/documents/after?sync=true", json: ["title": "after"]), 201)
+        return missing.withLock { $0 }
     }
 }
 

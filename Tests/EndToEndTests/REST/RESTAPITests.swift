@@ -196,6 +196,95 @@ struct RESTAPITests {
         }
     }
 
+    /// Stored fields come back exactly as sent: numbers stay numbers (digits as written, a 64-bit
+    /// integer past 2^53 too), strings stay strings, booleans stay booleans.
+    @Test func storedValuesComeBackAsSent() async throws {
+        let client = try client
+        let name = Fixtures.indexName("values")
+        let config = Data("""
+        schema:
+          id: {field_type: id, args: {unique: true, stored: true}}
+          count: {field_type: int, args: {stored: true}}
+          price: {field_type: float, args: {stored: true}}
+          ok: {field_type: boolean, args: {stored: true}}
+          tags: {field_type: keyword, args: {stored: true, commas: true}}
+          when: {field_type: datetime, args: {stored: true}}
+        field_types:
+          id: {class: whoosh.fields.ID}
+          int: {class: whoosh.fields.NUMERIC, args: {numtype: int, bits: 64, signed: true}}
+          float: {class: whoosh.fields.NUMERIC, args: {numtype: float}}
+          boolean: {class: whoosh.fields.BOOLEAN}
+          keyword: {class: whoosh.fields.KEYWORD}
+          datetime: {class: whoosh.fields.DATETIME}
+        """.utf8)
+        try await client.createIndex(name, config: config)
+        let body = #"{"count": 9007199254740993, "price": 3.10, "ok": true, "tags": "a,b", "when": "2018-07-04T05:41:00Z"}"#
+        try Envelope.expect(try await client.put("/indices/\(name)/documents/1?sync=true", Data(body.utf8)), 201)
+        let text = try await client.get("/indices/\(name)/documents/1").text
+        for member in [#""count":9007199254740993"#, #""price":3.10"#, #""ok":true"#, #""tags":"a,b""#, #""when":"2018-07-04T05:41:00Z""#] {
+            #expect(text.contains(member), "\(member) in \(text)")
+        }
+        let negative = #"{"count": -42, "price": -0.5, "ok": false}"#
+        try Envelope.expect(try await client.put("/indices/\(name)/documents/2?sync=true", Data(negative.utf8)), 201)
+        let second = try await client.get("/indices/\(name)/documents/2").text
+        #expect(second.contains(#""count":-42"#) && second.contains(#""price":-0.5"#) && second.contains(#""ok":false"#), "\(second)")
+        // Ranges and sorts on them.
+        #expect(try await client.searchIDs(name, ["query": "count:[0 TO]"]) == ["1"])
+        #expect(try await client.searchIDs(name, ["query": "count:[-100 TO 0]"]) == ["2"])
+        #expect(try await client.searchIDs(name, ["query": "when:2018"]) == ["1"])
+        #expect(try await client.searchIDs(name, ["sort": "-price"]) == ["1", "2"])
+        #expect(try await client.searchIDs(name, ["sort": "price"]) == ["2", "1"])
+        // A value that does not fit its field is a 400 naming it.
+        let error = try Envelope.expectError(try await client.put("/indices/\(name)/documents/3", json: ["count": 1.5]), 400, "invalid_document")
+        #expect((error["reason"] as? String)?.contains("count") == true, "\(error)")
+    }
+
+    /// Ids are any text: percent-encoded in the path, exactly as they are in the body.
+    @Test(arguments: ["café au lait", "a/b", "1+1", "?&=#", "日本語", "x%y"])
+    func documentIDsOfAnyText(id: String) async throws {
+        let client = try client
+        let name = Fixtures.indexName("ids")
+        try await client.createIndex(name)
+        let path = "/indices/\(name)/documents/\(HTTPClient.encode(id))"
+        let put = try Envelope.expect(try await client.put(path + "?sync=true", json: ["title": "odd id"]), 201)
+        #expect(put["id"] as? String == id, "\(put)")
+        let fields = try Envelope.expect(try await client.get(path), 200)["fields"] as? [String: Any]
+        #expect(fields?["id"] as? String == id)
+        let results = try await client.search(name, ["query": "title:odd"])
+        #expect(Results.ids(results) == [id])
+        try Envelope.expect(try await client.delete(path + "?sync=true"), 200)
+        try Envelope.expectError(try await client.get(path), 404, "document_not_found")
+    }
+
+    /// `+` in a query string is a space (what HTML forms and Python's requests send); `%2B` is a plus.
+    @Test func plusInTheQueryStringIsASpace() async throws {
+        let client = try client
+        let name = Fixtures.indexName("plus")
+        try await client.createExampleIndex(name)
+        let spaced = try Envelope.expect(try await client.get("/indices/\(name)/search?query=sour+taste"), 200)["results"] as? [String: Any]
+        #expect(Results.ids(spaced ?? [:]) == ["2"])
+        let required = try await client.search(name, ["query": "+queen -chess"])
+        #expect(Results.ids(required) == ["5"])
+    }
+
+    /// Many clients creating the same index at once: exactly one wins, the others get 409.
+    @Test(arguments: [false, true])
+    func concurrentCreatesOfOneIndex(sync: Bool) async throws {
+        let client = try client
+        let name = Fixtures.indexName("race")
+        let body = try Fixtures.schemaYAML
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<12 {
+                group.addTask { try await client.put("/indices/\(name)\(sync ? "?sync=true" : "")", body, "application/yaml").status }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0 == (sync ? 201 : 202) }.count == 1, "\(statuses)")
+        #expect(statuses.filter { $0 == 409 }.count == 11, "\(statuses)")
+        let list = try Envelope.expect(try await client.get("/indices"), 200)
+        #expect((list["indices"] as? [[String: Any]] ?? []).filter { $0["name"] as? String == name }.count == 1)
+    }
+
     // MARK: Search
 
     @Test func searchPagingCounts() async throws {
