@@ -11,7 +11,7 @@ RELEASE    := .build/release
 SDK_DIR    ?= .build/plugin-sdk
 PLUGIN_DIR := Examples/ReverseAnalyzerPlugin
 
-.PHONY: all deps build test run plugin-sdk example-plugin install sim bench clean
+.PHONY: all deps build test run plugin-sdk example-plugin install sim bench bench-http clean
 
 all: build
 
@@ -59,6 +59,10 @@ sim: deps
 ## bench: cockatrice-bench next to tantivy on ../shared/bench, in the same run; prints the ratios
 bench: build
 	scripts/bench.sh
+
+## bench-http: the REST transport on loopback: bulk ingest, search latency over HTTP, wrk QPS
+bench-http: build
+	scripts/bench-http.sh
 
 clean:
 	rm -rf .build $(PLUGIN_DIR)/build

@@ -108,6 +108,9 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Core"]),
         .testTarget(name: "AnalyzersTests", dependencies: ["Analyzers", "Core"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Core"]),
+        .testTarget(name: "RESTTransportTests", dependencies: [
+            "RESTTransport", "Core", "Analyzers", .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["Core"], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v6]
