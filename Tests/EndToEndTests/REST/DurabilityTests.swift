@@ -37,6 +37,25 @@ import Testing
         try Envelope.expect(try await client.put("/indices/books/documents/after?sync=true", json: ["title": "After"]), 201)
     }
 
+    /// SIGTERM while writers are busy: the server drains and exits 0, and every write it
+    /// acknowledged is there after the restart.
+    @Test func sigtermUnderConcurrentWrites() async throws {
+        let server = try await ServerProcess.start()
+        defer { server.stop() }
+        try await server.client.createIndex("kill")
+        let acknowledged = Acknowledged()
+        let load = Load(sync: false, bulk: 10, killAfter: 300, seconds: 10)
+        let status = Locked<Int32?>(nil)
+        try await writeUntilKilled(server, load: load, cycle: 0, into: acknowledged) {
+            status.withLock { $0 = server.terminate(timeout: 30) }
+        }
+        #expect(status.withLock { $0 } == 0, "exit status after SIGTERM under load; log:\n\(server.log.suffix(3000))")
+        try server.launch()
+        try await server.waitUntilReady()
+        let lost = try await missingDocuments(server, acknowledged.all)
+        #expect(lost.isEmpty, "\(lost.count) of \(acknowledged.count) acknowledged writes lost, e.g. \(lost.prefix(10))")
+    }
+
     /// How the writers write: `bulk` documents every third request (all of them when `bulk` is
     /// large: then each document carries `padding` bytes, so that a bulk is over 1 MiB and becomes
     /// several log entries), with or without `sync=true`.
@@ -84,7 +103,8 @@ import Testing
     }
 
     /// Concurrent writers until the server is SIGKILLed in mid-stream; records what was acknowledged.
-    func writeUntilKilled(_ server: ServerProcess, load: Load, cycle: Int, into acknowledged: Acknowledged) async throws {
+    func writeUntilKilled(_ server: ServerProcess, load: Load, cycle: Int, into acknowledged: Acknowledged,
+                          stopServer: () -> Void = {}) async throws {
         let stop = Locked(false)
         let query = load.sync ? "?sync=true" : ""
         let expectedStatus = load.sync ? 201 : 202
@@ -128,6 +148,7 @@ import Testing
             while acknowledged.count - start < load.killAfter && Date() < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
+            if server.pid != nil { stopServer() }
             server.kill()
             stop.withLock { $0 = true }
             try await group.waitForAll()

@@ -165,6 +165,23 @@ struct RESTErrorTests {
         try await expectError(try await client.put("/indices/\(name)/documents/1", big), 413, "body_too_large")
         let bulk = try JSON.data((0..<3).map { ["id": "\($0)", "text": text] })
         try await expectError(try await client.put("/indices/\(name)/documents", bulk), 413, "body_too_large")
+        // A chunked body has no Content-Length to refuse up front: it is cut off at the limit.
+        let chunk = Data(String(repeating: "x", count: 64 * 1024).utf8)
+        var chunked = Data("{\"title\": \"".utf8)
+        for _ in 0..<(2 * Self.bodyLimit / chunk.count) { chunked += chunk }
+        chunked += Data("\"}".utf8)
+        var wire = Data("PUT /indices/\(name)/documents/3 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        for start in stride(from: 0, to: chunked.count, by: chunk.count) {
+            let piece = chunked[start..<min(start + chunk.count, chunked.count)]
+            wire += Data((String(piece.count, radix: 16) + "\r\n").utf8) + piece + Data("\r\n".utf8)
+        }
+        wire += Data("0\r\n\r\n".utf8)
+        let server = try LiveServer.server
+        let refused = try RawHTTP.send(port: server.httpPort, wire)
+        await knownBug("a chunked body over --max-body-size is a 500 internal_error (NIOTooManyBytesError), not a 413") {
+            try await expectError(refused, 413, "body_too_large")
+        }
+        #expect(await server.isReady())
         // Just below the limit is fine.
         let fits = try JSON.data(["title": "fits", "text": String(repeating: "word ", count: Self.bodyLimit / 5 - 1000)])
         try Envelope.expect(try await client.put("/indices/\(name)/documents/2?sync=true", fits), 201)
