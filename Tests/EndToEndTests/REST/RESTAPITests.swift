@@ -538,6 +538,24 @@ struct RESTAPITests {
         #expect(text.contains("/indices/{index}/documents/{id}"), "no route-template label")
         #expect(!text.contains("/indices/\(name)/documents/1\""), "raw paths must not be labels")
         #expect(!text.contains(name + "/"), "raw paths must not be labels")
+        // Unknown paths must not become labels either (one series per garbage URL).
+        let garbage = "garbage-\(UUID().uuidString.prefix(8))"
+        _ = try await client.get("/\(garbage)/x")
+        let after = try await client.get("/metrics").text
+        #expect(!after.contains(garbage), "an unknown path became a label")
+        for metric in ["cockatrice_http_requests_total", "cockatrice_http_request_duration_seconds_bucket",
+                       "cockatrice_raft_term", "cockatrice_raft_commit_index", "cockatrice_raft_applied_index", "cockatrice_raft_leader_changes"] {
+            #expect(after.contains(metric), "no \(metric)")
+        }
+        #expect(after.contains(#"method="GET""#) && after.contains(#"status="404""#), "requests by method and status")
+        knownBug("/metrics has no documents per index, segment count or merges (API.md)") {
+            let perIndex = after.contains("index=\"\(name)\"")
+            let segments = after.lowercased().contains("segment")
+            let merges = after.lowercased().contains("merge")
+            #expect(perIndex, "no per-index series for \(name)")
+            #expect(segments, "no segment count")
+            #expect(merges, "no merges")
+        }
     }
 
     /// Waits until this node has applied `logIndex`.
