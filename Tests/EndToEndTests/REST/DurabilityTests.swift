@@ -37,6 +37,36 @@ import Testing
         try Envelope.expect(try await client.put("/indices/books/documents/after?sync=true", json: ["title": "After"]), 201)
     }
 
+    /// A deleted and recreated index comes back after a crash as the new one, never mixed with
+    /// the old one's files; patches and deletes are replayed too.
+    @Test func deleteRecreatePatchAndDeleteSurviveASIGKILL() async throws {
+        let server = try await ServerProcess.start()
+        defer { server.stop() }
+        let client = server.client
+        try await client.createExampleIndex("books")
+        try Envelope.expect(try await client.delete("/indices/books?sync=true"), 200)
+        try await client.createIndex("books")
+        try Envelope.expect(try await client.put("/indices/books/documents/9", json: ["title": "Recreated", "text": "glacier"]), 202)
+        try await client.createExampleIndex("other")
+        try Envelope.expect(try await client.patch("/indices/other/documents/3", json: ["contributor": "patched"]), 202)
+        try Envelope.expect(try await client.delete("/indices/other/documents/4"), 202)
+        server.kill()
+
+        try server.launch()
+        try await server.waitUntilReady()
+        try Envelope.expectError(try await client.get("/indices/books/documents/1"), 404, "document_not_found")
+        let recreated = try Envelope.expect(try await client.get("/indices/books/documents/9"), 200)["fields"] as? [String: Any]
+        #expect(recreated?["title"] as? String == "Recreated")
+        let books = try await eventually { try await client.search("books", ["query": RESTAPITests.allFive]) } until: { $0["total"] as? Int == 1 }
+        #expect(Results.ids(books) == ["9"], "only the new index's documents")
+        let patched = try Envelope.expect(try await client.get("/indices/other/documents/3"), 200)["fields"] as? [String: Any]
+        #expect(patched?["contributor"] as? String == "patched")
+        #expect(patched?["title"] as? String == "Glacier")
+        try Envelope.expectError(try await client.get("/indices/other/documents/4"), 404, "document_not_found")
+        let other = try await eventually { try await client.search("other", ["query": RESTAPITests.allFive]) } until: { $0["total"] as? Int == 4 }
+        #expect(Results.ids(other).sorted() == ["1", "2", "3", "5"])
+    }
+
     /// SIGTERM while writers are busy: the server drains and exits 0, and every write it
     /// acknowledged is there after the restart.
     @Test func sigtermUnderConcurrentWrites() async throws {
