@@ -60,13 +60,11 @@ struct RESTAPITests {
         #expect(index["name"] as? String == name)
         #expect(index["doc_count"] as? Int == 0)
         #expect(index["doc_count_all"] as? Int == 0)
-        knownBug("GET /indices/<i> gives only name, doc_count, doc_count_all") {
-            for key in ["last_modified", "latest_generation", "storage", "segments"] {
-                #expect(index[key] != nil, "GET /indices/\(name) lacks \(key): \(index)")
-            }
-            let storage = index["storage"] as? [String: Any]
-            #expect(storage?["folder"] is String && storage?["files"] is [Any], "storage: \(String(describing: storage))")
+        for key in ["last_modified", "latest_generation", "storage", "segments"] {
+            #expect(index[key] != nil, "GET /indices/\(name) lacks \(key): \(index)")
         }
+        let storage = index["storage"] as? [String: Any]
+        #expect(storage?["folder"] is String && storage?["files"] is [Any], "storage: \(String(describing: storage))")
     }
 
     /// Every YAML content type of API.md, JSON, and the original's schema.json (Janome aside).
@@ -496,9 +494,7 @@ struct RESTAPITests {
             if segments == 1 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        knownBug("GET /indices/<i> has no segments to check the merge with") {
-            #expect(segments == 1, "segments after optimize")
-        }
+        #expect(segments == 1, "segments after optimize")
         #expect(try await client.searchIDs(name, ["query": Self.allFive]).count == 5)
     }
 
@@ -510,15 +506,13 @@ struct RESTAPITests {
         let keys = ["version", "revision", "self", "state", "leader", "partner_nodes_count", "readonly_nodes_count",
                     "unknown_connections_count", "log_len", "last_applied", "commit_idx", "raft_term", "next_node_idx_count",
                     "match_idx_count", "leader_commit_idx", "uptime", "self_code_version", "enabled_code_version"]
-        knownBug("GET /cluster gives only version, self, state, leader, last_applied (interim node)") {
-            for key in keys { #expect(cluster.keys.contains(key), "GET /cluster lacks \(key)") }
-            #expect(cluster["partner_nodes_count"] as? Int == 0)
-        }
+        for key in keys { #expect(cluster.keys.contains(key), "GET /cluster lacks \(key)") }
+        #expect(cluster["partner_nodes_count"] as? Int == 0)
         #expect(cluster["state"] as? Int == 2, "a standalone node leads")
         #expect(cluster["self"] as? String == "127.0.0.1:\(try LiveServer.server.peerPort)")
         #expect(cluster["leader"] as? String == cluster["self"] as? String)
 
-        let commit = try #require(cluster["commit_idx"] as? Int ?? cluster["last_applied"] as? Int)
+        let commit = try #require(cluster["commit_idx"] as? Int)
         let waited = try await client.get("/cluster?wait_for_applied=\(commit)&timeout=10s")
         let after = try #require(try Envelope.expect(waited, 200)["cluster"] as? [String: Any])
         #expect((after["last_applied"] as? Int ?? -1) >= commit)
@@ -548,14 +542,12 @@ struct RESTAPITests {
             #expect(after.contains(metric), "no \(metric)")
         }
         #expect(after.contains(#"method="GET""#) && after.contains(#"status="404""#), "requests by method and status")
-        knownBug("/metrics has no documents per index, segment count or merges (API.md)") {
-            let perIndex = after.contains("index=\"\(name)\"")
-            let segments = after.lowercased().contains("segment")
-            let merges = after.lowercased().contains("merge")
-            #expect(perIndex, "no per-index series for \(name)")
-            #expect(segments, "no segment count")
-            #expect(merges, "no merges")
-        }
+        let perIndex = after.contains("index=\"\(name)\"")
+        let segments = after.lowercased().contains("segment")
+        let merges = after.lowercased().contains("merge")
+        #expect(perIndex, "no per-index series for \(name)")
+        #expect(segments, "no segment count")
+        #expect(merges, "no merges")
     }
 
     /// Waits until this node has applied `logIndex`.

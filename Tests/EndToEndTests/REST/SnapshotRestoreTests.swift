@@ -15,68 +15,64 @@ import Testing
         try Envelope.expect(try await client.delete("/indices/books/documents/2?sync=true"), 200)
         try Envelope.expect(try await client.patch("/indices/books/documents/3?sync=true", json: ["contributor": "ice-people"]), 201)
 
-        // PUT /snapshot is a 500 on the interim node ("snapshots are not built yet"): the rest
-        // of this test is a known issue until the node's snapshots land.
-        await knownBug("PUT /snapshot is a 500 internal_error: snapshots are not built yet") {
-            let taken = try await client.put("/snapshot", Data(), nil)
-            #expect([200, 201, 202].contains(taken.status), "PUT /snapshot: \(taken)")
-            try Envelope.expect(taken, taken.status)
+        let taken = try await client.put("/snapshot", Data(), nil)
+        #expect([200, 201, 202].contains(taken.status), "PUT /snapshot: \(taken)")
+        try Envelope.expect(taken, taken.status)
 
-            // The download (polled: a snapshot may be written in the background).
-            var download = try await client.get("/snapshot")
-            for _ in 0..<100 where download.status != 200 {
-                try await Task.sleep(for: .milliseconds(100))
-                download = try await client.get("/snapshot")
-            }
-            try #require(download.status == 200, "GET /snapshot: \(download)")
-            #expect(download.contentType.hasPrefix("application/zip"), "\(download.contentType)")
-            #expect(download.body.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]), "a zip starts with PK\\3\\4")
-            let zip = first.directory.appendingPathComponent("backup.zip")
-            try download.body.write(to: zip)
-            let check = try Executables.shell("python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); bad = z.testzip(); sys.exit(bad and \"corrupt member \" + bad)' '\(zip.path)'")
-            #expect(check.status == 0, "the zip is sound: \(check.stderr)")
-            // The file the node wrote at --snapshot-file is the same backup.
-            #expect(FileManager.default.fileExists(atPath: first.snapshotFile.path))
-
-            // A new node on an empty directory, from the zip.
-            let second = try ServerProcess()
-            defer { second.stop() }
-            try second.launch(additional: ["--restore=\(zip.path)"])
-            try await second.waitUntilReady()
-            let restored = second.client
-
-            let names = { (client: HTTPClient) async throws -> [String] in
-                let list = try Envelope.expect(try await client.get("/indices"), 200)
-                return (list["indices"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }.sorted()
-            }
-            #expect(try await names(restored) == names(client))
-            for id in Fixtures.exampleIDs {
-                let before = try await client.get("/indices/books/documents/\(id)")
-                let after = try await restored.get("/indices/books/documents/\(id)")
-                #expect(after.status == before.status, "document \(id): \(after)")
-                if before.status == 200 {
-                    let beforeFields = try before.json()["fields"] as? [String: Any] ?? [:]
-                    let afterFields = try after.json()["fields"] as? [String: Any] ?? [:]
-                    #expect(NSDictionary(dictionary: afterFields).isEqual(to: beforeFields), "document \(id): \(afterFields)")
-                }
-            }
-            let patched = try await restored.get("/indices/books/documents/3").json()["fields"] as? [String: Any]
-            #expect(patched?["contributor"] as? String == "ice-people")
-            for index in ["books", "original"] {
-                for query in Self.queries {
-                    let expected = try await client.search(index, ["query": query, "page_len": "20"])
-                    let actual = try await eventually { try await restored.search(index, ["query": query, "page_len": "20"]) }
-                        until: { $0["total"] as? Int == expected["total"] as? Int }
-                    #expect(Results.ids(actual) == Results.ids(expected), "\(index) \(query)")
-                    #expect(actual["total"] as? Int == expected["total"] as? Int, "\(index) \(query)")
-                }
-            }
-            // The restored node is a cluster of its own that takes writes.
-            try Envelope.expect(try await restored.put("/indices/books/documents/9?sync=true", json: ["title": "After restore"]), 201)
-            let cluster = try Envelope.expect(try await restored.get("/cluster"), 200)["cluster"] as? [String: Any]
-            #expect(cluster?["state"] as? Int == 2)
-            #expect(cluster?["self"] as? String == "127.0.0.1:\(second.peerPort)")
+        // The download (polled: a snapshot may be written in the background).
+        var download = try await client.get("/snapshot")
+        for _ in 0..<100 where download.status != 200 {
+            try await Task.sleep(for: .milliseconds(100))
+            download = try await client.get("/snapshot")
         }
+        try #require(download.status == 200, "GET /snapshot: \(download)")
+        #expect(download.contentType.hasPrefix("application/zip"), "\(download.contentType)")
+        #expect(download.body.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]), "a zip starts with PK\\3\\4")
+        let zip = first.directory.appendingPathComponent("backup.zip")
+        try download.body.write(to: zip)
+        let check = try Executables.shell("python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); bad = z.testzip(); sys.exit(bad and \"corrupt member \" + bad)' '\(zip.path)'")
+        #expect(check.status == 0, "the zip is sound: \(check.stderr)")
+        // The file the node wrote at --snapshot-file is the same backup.
+        #expect(FileManager.default.fileExists(atPath: first.snapshotFile.path))
+
+        // A new node on an empty directory, from the zip.
+        let second = try ServerProcess()
+        defer { second.stop() }
+        try second.launch(additional: ["--restore=\(zip.path)"])
+        try await second.waitUntilReady()
+        let restored = second.client
+
+        let names = { (client: HTTPClient) async throws -> [String] in
+            let list = try Envelope.expect(try await client.get("/indices"), 200)
+            return (list["indices"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }.sorted()
+        }
+        #expect(try await names(restored) == names(client))
+        for id in Fixtures.exampleIDs {
+            let before = try await client.get("/indices/books/documents/\(id)")
+            let after = try await restored.get("/indices/books/documents/\(id)")
+            #expect(after.status == before.status, "document \(id): \(after)")
+            if before.status == 200 {
+                let beforeFields = try before.json()["fields"] as? [String: Any] ?? [:]
+                let afterFields = try after.json()["fields"] as? [String: Any] ?? [:]
+                #expect(NSDictionary(dictionary: afterFields).isEqual(to: beforeFields), "document \(id): \(afterFields)")
+            }
+        }
+        let patched = try await restored.get("/indices/books/documents/3").json()["fields"] as? [String: Any]
+        #expect(patched?["contributor"] as? String == "ice-people")
+        for index in ["books", "original"] {
+            for query in Self.queries {
+                let expected = try await client.search(index, ["query": query, "page_len": "20"])
+                let actual = try await eventually { try await restored.search(index, ["query": query, "page_len": "20"]) }
+                    until: { $0["total"] as? Int == expected["total"] as? Int }
+                #expect(Results.ids(actual) == Results.ids(expected), "\(index) \(query)")
+                #expect(actual["total"] as? Int == expected["total"] as? Int, "\(index) \(query)")
+            }
+        }
+        // The restored node is a cluster of its own that takes writes.
+        try Envelope.expect(try await restored.put("/indices/books/documents/9?sync=true", json: ["title": "After restore"]), 201)
+        let cluster = try Envelope.expect(try await restored.get("/cluster"), 200)["cluster"] as? [String: Any]
+        #expect(cluster?["state"] as? Int == 2)
+        #expect(cluster?["self"] as? String == "127.0.0.1:\(second.peerPort)")
     }
 }
 
