@@ -67,6 +67,52 @@ import Testing
         #expect(Results.ids(other).sorted() == ["1", "2", "3", "5"])
     }
 
+    /// While a restarted node replays its log it is alive but not ready: liveness 200, readiness
+    /// 503 `not_ready` with a Retry-After (API.md), so that an orchestrator waits instead of
+    /// killing it. Checked when the replay takes long enough to be seen (a few seconds here).
+    @Test func livenessDuringLogReplay() async throws {
+        let server = try await ServerProcess.start()
+        defer { server.stop() }
+        let client = server.client
+        try await client.createIndex("replay")
+        let padding = String(repeating: "padding ", count: 50)
+        for bulk in 0..<2 {
+            let documents = (0..<8000).map { ["id": "r\(bulk)-\($0)", "title": "replay \($0)", "text": padding] }
+            try Envelope.expect(try await client.put("/indices/replay/documents", json: documents), 202)
+        }
+        server.kill()
+
+        try server.launch()
+        let started = Date()
+        var firstAnswer: TimeInterval?
+        var notReady: HTTPResponse?
+        var liveBeforeReady = false
+        let probe = HTTPClient(port: server.httpPort, timeout: 2)
+        while Date().timeIntervalSince(started) < 120 {
+            if let readiness = try? await probe.get("/health/readiness") {
+                firstAnswer = firstAnswer ?? Date().timeIntervalSince(started)
+                if readiness.status == 200 { break }
+                notReady = readiness
+                if (try? await probe.get("/health/liveness"))?.status == 200 { liveBeforeReady = true }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let ready = Date().timeIntervalSince(started)
+        try await server.waitUntilReady()
+        if ready > 3 {
+            knownBug("the HTTP port opens only after the log replay: liveness is unreachable while a node recovers") {
+                #expect((firstAnswer ?? ready) < 2, "first HTTP answer after \(firstAnswer ?? -1) s, ready after \(ready) s")
+                #expect(liveBeforeReady, "liveness never answered 200 before the node was ready")
+            }
+        }
+        if let notReady {
+            let error = try Envelope.expectError(notReady, 503, "not_ready")
+            #expect(error["type"] as? String == "unavailable")
+            #expect(notReady.headers["retry-after"] != nil, "a 503 says when to retry")
+        }
+        #expect(try Envelope.expect(try await client.get("/indices/replay/documents/r1-7999"), 200)["fields"] != nil)
+    }
+
     /// SIGTERM while writers are busy: the server drains and exits 0, and every write it
     /// acknowledged is there after the restart.
     @Test func sigtermUnderConcurrentWrites() async throws {
