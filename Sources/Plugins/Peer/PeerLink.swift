@@ -86,7 +86,9 @@ final class PeerLink: Sendable {
 
     // MARK: Raft messages
 
-    /// Queues messages for the peer; drops them while the peer is unreachable or its queue is full.
+    /// Queues messages for the peer; drops them while the peer is unreachable or its queue is
+    /// full, and drops a batch holding a message too large for one frame (which the peer would
+    /// refuse, closing the connection, again after every reconnect).
     func enqueue(_ messages: [Message]) {
         let bytes = messages.reduce(0) { $0 + $1.byteSize }
         enum Next { case nothing, connect, drain(any Channel) }
@@ -98,7 +100,7 @@ final class PeerLink: Sendable {
             case .idle, .connecting, .ready:
                 break
             }
-            guard s.queuedBytes + bytes <= settings.maxQueuedBytes else {
+            guard s.queuedBytes + bytes <= settings.maxQueuedBytes, !messages.contains(where: { $0.byteSize + 64 > settings.maxBodySize }) else {
                 s.dropped += messages.count
                 return .nothing
             }

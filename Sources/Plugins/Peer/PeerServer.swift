@@ -56,7 +56,7 @@ final class PeerServer: Sendable {
         }
         state.withLock { $0.listeners.append(contentsOf: bound) }
         logger.info("peer transport listening", metadata: [
-            "addresses": "\(bound.compactMap { $0.localAddress.map { "\($0)" } }.joined(separator: ", "))",
+            "addresses": "\(bound.compactMap { $0.localAddress?.hostPort }.joined(separator: ", "))",
         ])
         return boundPort
     }
