@@ -203,10 +203,13 @@ import Testing
         client.setPeers([2: address])
         let huge = Message(type: .append, to: 2, from: 1, term: 1, index: 0,
                            entries: [Entry(term: 1, index: 1, data: Array(repeating: 0, count: 100_000))])
-        client.send([huge])
-        client.send([heartbeat(1)])
-        #expect(await eventually { handler.count == 1 })
-        #expect(handler.messages == [heartbeat(1)])
+        client.send([heartbeat(1), huge, heartbeat(2)])
+        #expect(await eventually { handler.count == 2 })
+        #expect(handler.messages == [heartbeat(1), heartbeat(2)])
+        #expect(client.droppedMessages == 1)
+        // Many small messages queued together go out in frames the limit allows.
+        for i in 3..<2003 { client.send([heartbeat(i)]) }
+        #expect(await eventually { handler.count == 2002 })
         #expect(client.droppedMessages == 1)
         await #expect(throws: PeerCallError.self) {
             try await client.call(address, method: "echo", body: Array(repeating: 0, count: 100_000), timeout: .seconds(5))

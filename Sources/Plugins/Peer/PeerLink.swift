@@ -87,12 +87,17 @@ final class PeerLink: Sendable {
     // MARK: Raft messages
 
     /// Queues messages for the peer; drops them while the peer is unreachable or its queue is
-    /// full, and drops a batch holding a message too large for one frame (which the peer would
+    /// full, and drops any message too large for one frame (which the peer would
     /// refuse, closing the connection, again after every reconnect).
-    func enqueue(_ messages: [Message]) {
+    func enqueue(_ batch: [Message]) {
+        // `byteSize` leaves out a few fields (a snapshot's member ids): 4 KiB of slack covers them.
+        let limit = settings.maxBodySize - 4096
+        let messages = batch.contains { $0.byteSize > limit } ? batch.filter { $0.byteSize <= limit } : batch
+        let tooLarge = batch.count - messages.count
         let bytes = messages.reduce(0) { $0 + $1.byteSize }
         enum Next { case nothing, connect, drain(any Channel) }
         let next: Next = state.withLock { s in
+            s.dropped += tooLarge
             switch s.phase {
             case .backingOff, .closed:
                 s.dropped += messages.count
@@ -100,7 +105,7 @@ final class PeerLink: Sendable {
             case .idle, .connecting, .ready:
                 break
             }
-            guard s.queuedBytes + bytes <= settings.maxQueuedBytes, !messages.contains(where: { $0.byteSize + 64 > settings.maxBodySize }) else {
+            guard !messages.isEmpty, s.queuedBytes + bytes <= settings.maxQueuedBytes else {
                 s.dropped += messages.count
                 return .nothing
             }
@@ -141,11 +146,13 @@ final class PeerLink: Sendable {
         for request in requests {
             channel.write(request.framed(allocator: channel.allocator), promise: nil)
         }
+        // Half the frame limit leaves room for the encoding's overhead over `byteSize`.
+        let target = min(settings.raftFrameTarget, settings.maxBodySize / 2)
         var start = 0
         while start < messages.count {
             var end = start
             var size = 0
-            while end < messages.count && (end == start || size + messages[end].byteSize <= settings.raftFrameTarget) {
+            while end < messages.count && (end == start || size + messages[end].byteSize <= target) {
                 size += messages[end].byteSize
                 end += 1
             }
