@@ -230,6 +230,35 @@ import Testing
         await client.shutdown()
     }
 
+    /// Without a secret, a connection from a non-loopback address is refused (tested where the
+    /// machine has such an address to connect from).
+    @Test func withoutASecretOnlyLoopbackPeersAreAccepted() async throws {
+        let devices = (try? System.enumerateDevices()) ?? []
+        guard let ip = devices.compactMap({ $0.address }).first(where: { address in
+            if case .v4 = address { return !address.isLoopback } else { return false }
+        })?.ipAddress else {
+            print("no non-loopback IPv4 address among \(devices.map { "\($0.name) \(String(describing: $0.address))" })")
+            return
+        }
+        let open = PeerTransport(host: "0.0.0.0", port: 0, secret: nil, handler: RecordingHandler(), logger: quietLogger)
+        let port = try await open.start()
+        let client = PeerTransport.client(secret: nil, logger: quietLogger)
+        #expect(try await client.call("127.0.0.1:\(port)", method: "echo", body: [1], timeout: .seconds(5)) == [1])
+        let refused = await callError(client, "\(ip):\(port)", "echo")
+        #expect(refused?.code == "auth")
+        #expect(refused?.message.contains("loopback") == true, "\(String(describing: refused))")
+        await client.shutdown()
+        await open.shutdown()
+
+        // With a secret, the same address is fine.
+        let closed = PeerTransport(host: "0.0.0.0", port: 0, secret: "s", handler: RecordingHandler(), logger: quietLogger)
+        let closedPort = try await closed.start()
+        let member = PeerTransport.client(secret: "s", logger: quietLogger)
+        #expect(try await member.call("\(ip):\(closedPort)", method: "echo", body: [2], timeout: .seconds(5)) == [2])
+        await member.shutdown()
+        await closed.shutdown()
+    }
+
     @Test func theHandshakeProofsBindBothNonces() {
         let handshake = PeerHandshake(secret: "k")
         let a = PeerHandshake.makeNonce()
