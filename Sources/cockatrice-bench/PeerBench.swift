@@ -94,8 +94,10 @@ struct PeerBench: ParsableCommand {
             }
             client.send(batch)
             sent += batch.count
+            // Sleep rather than spin: on a small machine the spinning sender would take the CPU
+            // the receiver needs.
             while sent - (counter.count.load(ordering: .relaxed) - before) - client.droppedMessages > window {
-                await Task.yield()
+                try await Task.sleep(for: .microseconds(100))
             }
         }
         let target = before + messages - Int(client.droppedMessages)
