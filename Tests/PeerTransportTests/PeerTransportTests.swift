@@ -15,8 +15,11 @@ import Testing
         for message in sent { client.send([message]) }
         #expect(await eventually { handler.count == sent.count })
         #expect(handler.messages == sent)
-        await client.shutdown()
+        #expect(client.connectedPeers() == [2])
+        #expect(server.inboundConnections == 1)
         await server.shutdown()
+        #expect(await eventually { client.connectedPeers().isEmpty })
+        await client.shutdown()
     }
 
     @Test func messagesToUnknownPeersAreDropped() async throws {

@@ -84,6 +84,14 @@ final class PeerLink: Sendable {
 
     var isPeer: Bool { state.withLock { $0.isPeer } }
 
+    /// Whether the connection is up (handshake done).
+    var isConnected: Bool {
+        state.withLock { s in
+            if case .ready = s.phase { return true }
+            return false
+        }
+    }
+
     // MARK: Raft messages
 
     /// Queues messages for the peer; drops them while the peer is unreachable or its queue is

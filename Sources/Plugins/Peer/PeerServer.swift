@@ -85,6 +85,8 @@ final class PeerServer: Sendable {
         if !accepted { channel.close(promise: nil) }
     }
 
+    var connectionCount: Int { state.withLock { $0.connections.count } }
+
     func unregister(_ channel: any Channel) {
         _ = state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
     }
