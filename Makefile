@@ -11,7 +11,8 @@ RELEASE    := .build/release
 SDK_DIR    ?= .build/plugin-sdk
 PLUGIN_DIR := Examples/ReverseAnalyzerPlugin
 
-.PHONY: all deps build test run plugin-sdk example-plugin install sim bench clean
+.PHONY: all deps build test run plugin-sdk example-plugin install sim bench bench-http clean \
+	cluster-up cluster-status cluster-down cluster-clean
 
 all: build
 
@@ -36,6 +37,23 @@ run: build
 	$(RELEASE)/cockatrice server --port=$(PORT) --http-port=$(HTTP_PORT) \
 		--index-dir=$(DATA)/index --snapshot-file=$(DATA)/snapshot.zip
 
+## cluster-up: three nodes exactly as API.md's bring-up (peers 7070-7072, REST 8080-8082),
+## data, logs and pid files under $(DATA)/nodeN
+cluster-up: build
+	@scripts/cluster.sh up $(RELEASE)/cockatrice $(DATA)
+
+## cluster-status: `cockatrice status` of every node
+cluster-status:
+	@scripts/cluster.sh status $(RELEASE)/cockatrice $(DATA)
+
+## cluster-down: stop the three nodes gracefully (SIGTERM, then wait)
+cluster-down:
+	@scripts/cluster.sh down $(RELEASE)/cockatrice $(DATA)
+
+## cluster-clean: stop them and remove their data
+cluster-clean:
+	@scripts/cluster.sh clean $(RELEASE)/cockatrice $(DATA)
+
 ## plugin-sdk: what an out-of-tree plugin compiles against (module files, ABI id, build script)
 plugin-sdk: build
 	scripts/plugin-sdk.sh $(RELEASE) $(SDK_DIR)
@@ -59,6 +77,10 @@ sim: deps
 ## bench: cockatrice-bench next to tantivy on ../shared/bench, in the same run; prints the ratios
 bench: build
 	scripts/bench.sh
+
+## bench-http: the REST transport on loopback: bulk ingest, search latency over HTTP, wrk QPS
+bench-http: build
+	scripts/bench-http.sh
 
 clean:
 	rm -rf .build $(PLUGIN_DIR)/build

@@ -22,7 +22,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         // HMAC-SHA256 for the peer handshake. 4.x is accepted too: other packages in the graph
         // (swift-certificates, swift-nio-extras) already resolve to it.
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // Default traits off: ConfigurationSupport pulls in swift-configuration (DESIGN.md,
         // "Facts measured"), and nothing here needs FullFoundation's extras.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
@@ -124,6 +124,9 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Core"]),
         .testTarget(name: "AnalyzersTests", dependencies: ["Analyzers", "Core"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Core"]),
+        .testTarget(name: "RESTTransportTests", dependencies: [
+            "RESTTransport", "Core", "Analyzers", .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "PeerTransportTests", dependencies: [
             "PeerTransport", "Core",
             .product(name: "NIOCore", package: "swift-nio"),

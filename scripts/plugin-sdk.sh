@@ -24,6 +24,11 @@ scratch=$(realpath "$build_dir/../..")
 for include in "$scratch"/checkouts/*/Sources/C*/include; do
     [ -d "$include" ] && cp -R "$include" "$sdk_dir/include/$(basename "$(dirname "$include")")"
 done
+# System-library targets keep their module map at the top of their directory (ZIPFoundation's
+# CZlib, which Core's module file references since Core writes backup zips).
+for map in "$scratch"/checkouts/*/Sources/C*/module.modulemap; do
+    [ -f "$map" ] && cp -R "$(dirname "$map")" "$sdk_dir/include/$(basename "$(dirname "$map")")"
+done
 "$build_dir/cockatrice" plugins --abi-id > "$sdk_dir/abi-id"
 swiftc --version 2>&1 | head -1 > "$sdk_dir/compiler"
 cp "$root/scripts/build-plugin.sh" "$sdk_dir/build-plugin.sh"

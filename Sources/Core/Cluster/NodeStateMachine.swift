@@ -1,3 +1,5 @@
+import Foundation
+import Logging
 import Synchronization
 
 /// The indices of a node as the state machine the Raft log drives: committed commands are
@@ -37,6 +39,10 @@ public final class NodeStateMachine: Sendable {
         var catalog: IndexCatalog
         var indices: [String: OpenIndex] = [:]
         var appliedIndex: UInt64 = 0
+        /// When each index was last committed (unix seconds), for `GET /indices/<INDEX>`.
+        var lastCommitTimes: [String: Double] = [:]
+        var optimizeFailures = 0
+        var lastOptimizeFailure: String?
     }
 
     private let root: String
@@ -45,6 +51,7 @@ public final class NodeStateMachine: Sendable {
     private let options: IndexWriterOptions
     private let nodeDirectory: IndexDirectory
     private let state: Mutex<State>
+    private let logger = Logger(label: "cockatrice.node.indices")
 
     /// Opens the node's indices under `root` (`<root>/_node` holds the catalog, each index lives
     /// in `<root>/<indexID>`), each at its last commit.
@@ -61,6 +68,7 @@ public final class NodeStateMachine: Sendable {
             let index = try Self.open(entry, root: root, fileIO: fileIO, registry: registry, options: options)
             state.indices[entry.name] = index
             state.appliedIndex = min(state.appliedIndex, index.writer.lastCommit.lastAppliedLogIndex)
+            state.lastCommitTimes[entry.name] = Self.modificationTime(index.writer.directory.filePath(index.writer.lastCommit.fileName))
         }
         self.state = Mutex(state)
     }
@@ -75,9 +83,39 @@ public final class NodeStateMachine: Sendable {
         return OpenIndex(name: entry.name, indexID: entry.indexID, config: config, writer: writer)
     }
 
+    /// The modification time of a file on the real disk (unix seconds), 0 when it cannot be
+    /// read (an in-memory file system in tests): `FileIO` has no stat, and only status
+    /// reports this.
+    private static func modificationTime(_ path: String) -> Double {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        return (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+    }
+
+    /// When index `name` was last committed (unix seconds; 0 if unknown).
+    public func lastCommitTime(of name: String) -> Double {
+        state.withLock { $0.lastCommitTimes[name] ?? 0 }
+    }
+
+    /// The log index of the last command applied (replayed ones included).
+    public var appliedIndex: UInt64 { state.withLock { $0.appliedIndex } }
+
+    /// How many scheduled `optimize` merges failed, and the last failure: an optimize runs after
+    /// its entry was acknowledged, so its failure is reported here (and logged), not to a client.
+    public var optimizeFailures: (count: Int, last: String?) {
+        state.withLock { ($0.optimizeFailures, $0.lastOptimizeFailure) }
+    }
+
     /// The index named `name`, if it exists.
     public func index(named name: String) -> OpenIndex? {
         state.withLock { $0.indices[name] }
+    }
+
+    /// The catalog as applied so far (saved durably on every change).
+    public var catalog: IndexCatalog { state.withLock { $0.catalog } }
+
+    /// The open indices, sorted by name.
+    public var indices: [OpenIndex] {
+        state.withLock { s in s.catalog.entries.compactMap { s.indices[$0.name] } }
     }
 
     /// The names of the indices, sorted.
@@ -127,6 +165,7 @@ public final class NodeStateMachine: Sendable {
             try catalog.save(to: nodeDirectory)
             s.catalog = catalog
             s.indices[name] = index
+            s.lastCommitTimes[name] = Date().timeIntervalSince1970
         }
         return .applied
     }
@@ -146,6 +185,7 @@ public final class NodeStateMachine: Sendable {
             try catalog.save(to: nodeDirectory)
             s.catalog = catalog
             s.indices[name] = nil
+            s.lastCommitTimes[name] = nil
         }
         index.writer.close()
         try fileIO.removeTree(root + "/" + index.indexID)
@@ -166,9 +206,7 @@ public final class NodeStateMachine: Sendable {
             for id in ids { _ = try index.writer.delete(id: id) }
             return .applied
         case .optimize(_, let maxSegments):
-            // Scheduling, not merging: the apply loop never waits for a merge (DESIGN.md).
-            let writer = index.writer
-            Task.detached { try? writer.forceMerge(maxSegments: max(1, maxSegments)) }
+            scheduleForceMerge(index, maxSegments: max(1, maxSegments))
             return .applied
         case .patchDocument(_, let id, let fields):
             return try patch(index, id: id, fields: fields)
@@ -176,6 +214,28 @@ public final class NodeStateMachine: Sendable {
             return try deleteByQuery(index, query: query, searchField: searchField)
         case .createIndex, .deleteIndex:
             return .applied
+        }
+    }
+
+    /// Scheduling, not merging: the apply loop never waits for a merge (DESIGN.md). The merge
+    /// blocks on I/O for as long as it takes, so it gets a thread of its own rather than one of
+    /// the few of Swift's cooperative pool. Its failure is logged and counted (the optimize was
+    /// acknowledged long before); the index stays as it was, and a closed index (deleted
+    /// meanwhile) is not a failure.
+    private func scheduleForceMerge(_ index: OpenIndex, maxSegments: Int) {
+        let writer = index.writer
+        let name = index.name
+        Thread.detachNewThread { [self] in
+            do {
+                try writer.forceMerge(maxSegments: maxSegments)
+            } catch {
+                if let error = error as? IndexError, case .closed = error { return }
+                logger.error("optimize of index '\(name)' failed", metadata: ["error": "\(error)"])
+                state.withLock { s in
+                    s.optimizeFailures += 1
+                    s.lastOptimizeFailure = "index '\(name)': \(error)"
+                }
+            }
         }
     }
 
@@ -213,9 +273,17 @@ public final class NodeStateMachine: Sendable {
         return .deleted(count)
     }
 
-    /// Refreshes every index: what was applied becomes searchable.
+    /// Refreshes every index: what was applied becomes searchable. May run beside `apply`; an
+    /// index deleted meanwhile (its writer closed) is skipped.
     public func refreshAll() throws {
-        for index in state.withLock({ Array($0.indices.values) }) { try index.writer.refresh() }
+        for index in state.withLock({ Array($0.indices.values) }) {
+            do {
+                try index.writer.refresh()
+            } catch {
+                if case .closed = error, state.withLock({ $0.indices[index.name]?.writer !== index.writer }) { continue }
+                throw error
+            }
+        }
     }
 
     /// Commits every index with the last applied log index, so a restart replays only what
@@ -223,10 +291,12 @@ public final class NodeStateMachine: Sendable {
     public func commitAll() throws {
         let (indices, applied) = state.withLock { (Array($0.indices.values), $0.appliedIndex) }
         for index in indices { try index.writer.commit(lastAppliedLogIndex: applied) }
+        let now = Date().timeIntervalSince1970
         // Every index now holds everything up to `applied`; so does the catalog (its changes
         // are saved as they are applied). Recording that lets `durableIndex` move past the last
         // catalog change, so the log can be compacted up to here.
         try state.withLock { s in
+            for index in indices { s.lastCommitTimes[index.name] = now }
             guard applied > s.catalog.appliedIndex else { return }
             var catalog = s.catalog
             catalog.appliedIndex = applied

@@ -1,6 +1,12 @@
 /// The calls the admin commands (and nodes) make on a node's peer port, so the caller and the
 /// node's `PeerHandler` agree on names and bodies.
 public enum PeerMethod {
+    /// Body: `ClusterRPC.encodeForward` of a follower's commands; answer: their acknowledgements
+    /// (`ClusterRPC.encodeAcknowledgements`) once applied on the leader.
+    public static let forward = "forward"
+    /// Body: a `ClusterRPC.JoinRequest` from a node started with `--seed-addr`; answer: a
+    /// `ClusterRPC.JoinResponse` once it is a learner.
+    public static let joinRequest = "join.request"
     /// Body empty; answer: the status JSON object (UTF-8), PySyncObj key names (API.md).
     public static let status = "status"
     /// Body: the joining node's `host:port` (UTF-8); answer: JSON, once the change is committed.

@@ -27,9 +27,13 @@ public enum ConfigParser {
         return try convert(node, path: "")
     }
 
-    private static func describe(_ error: YamlError) -> String {
-        // YamlError's description carries the line and column and a caret excerpt.
+    static func describe(_ error: YamlError) -> String {
+        // YamlError's description carries the line and column and a caret excerpt: the whole
+        // offending line, which for a one-line body is the body. Keep each line short.
         String(describing: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.count > 160 ? $0.prefix(160) + "…" : $0 }
+            .joined(separator: "\n")
     }
 
     /// Builds the values; `YAMLExpansionGuard` has already bounded how many there are.

@@ -7,8 +7,12 @@ internal import CYaml
 /// does to find duplicate keys) spends seconds to hours before any budget applies. So the
 /// event stream is walked first, adding each alias's expanded size where it is used, and the
 /// document is refused as soon as it passes the bound; an alias as a mapping key is refused
-/// outright (keys are plain strings here).
+/// outright (keys are plain strings here). Nesting is bounded too: the tree builders that follow
+/// recurse once per level, so a body of a hundred thousand `[` would exhaust the stack.
 enum YAMLExpansionGuard {
+    /// The deepest nesting accepted (JSON bodies have the same bound).
+    static let maxDepth = JSONParser.defaultMaxDepth
+
     private struct Frame {
         var anchor: String?
         var size: Int
@@ -90,6 +94,9 @@ enum YAMLExpansionGuard {
                     return .failure(.invalid(path: "(document)", reason: "mapping keys must be plain strings"))
                 }
                 let anchor = isMapping ? Self.name(event.data.mapping_start.anchor) : Self.name(event.data.sequence_start.anchor)
+                guard stack.count < YAMLExpansionGuard.maxDepth else {
+                    return .failure(.invalid(path: "(document)", reason: "the document nests deeper than \(YAMLExpansionGuard.maxDepth) levels"))
+                }
                 stack.append(Frame(anchor: anchor, size: 0, isMapping: isMapping, expectingKey: true))
                 return .success(())
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:

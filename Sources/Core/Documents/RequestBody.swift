@@ -171,6 +171,8 @@ public enum RequestBody {
             node = try Yams.compose(yaml: text, .basic)
         } catch let error as ConfigError {
             throw .malformed("\(error)")
+        } catch let error as YamlError {
+            throw .malformed("not valid YAML: \(ConfigParser.describe(error))")
         } catch {
             throw .malformed("not valid YAML: \(error)")
         }

@@ -67,6 +67,11 @@ public struct IndexCatalog: Sendable, Equatable {
 
     /// Writes the catalog atomically and durably (temp file, fsync, rename, directory fsync).
     func save(to directory: IndexDirectory) throws(StoreError) {
+        try directory.atomicWrite(Self.fileName, contents: fileImage())
+    }
+
+    /// The catalog file's bytes (header, body, checksum footer), as `save` writes them.
+    func fileImage() -> [UInt8] {
         var body = DataOutput()
         body.writeVInt(appliedIndex)
         body.writeVInt(entries.count)
@@ -76,6 +81,6 @@ public struct IndexCatalog: Sendable, Equatable {
             body.writeString(entry.config)
         }
         let header = FileHeader(kind: Self.kind, codecName: "none", codecVersion: 1, segment: "")
-        try directory.atomicWrite(Self.fileName, contents: IndexDirectory.fileImage(header: header, body: body.bytes))
+        return IndexDirectory.fileImage(header: header, body: body.bytes)
     }
 }

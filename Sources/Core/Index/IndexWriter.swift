@@ -53,6 +53,7 @@ public final class IndexWriter: Sendable {
         var nextSegmentNumber: Int
         var closed: String?
         var runningMerges = 0
+        var completedMerges = 0
         var lastMergeError: IndexError?
         var addsSinceRamCheck = 0
         /// Buffers frozen by the RAM budget and being written by a background thread: their ids,
@@ -160,6 +161,21 @@ public final class IndexWriter: Sendable {
 
     /// The error of the last failed background merge, if any.
     public var lastMergeError: IndexError? { state.withLock { $0.lastMergeError } }
+
+    /// Merges running now and merges published since the writer opened (background and forced),
+    /// for the node's metrics.
+    public var mergeCounts: (running: Int, completed: Int) { state.withLock { ($0.runningMerges, $0.completedMerges) } }
+
+    /// The last durable commit point with its files pinned: none of them is deleted (by a later
+    /// commit or a merge) until the returned pin is released or dies. A backup or a snapshot
+    /// sent to a follower reads them meanwhile, while writes go on.
+    public func pinLastCommit() -> CommitPin {
+        // Under the writer's lock, so no commit can release the files between the read and the pin.
+        state.withLock { s in
+            deleter.incRef(s.commit.files)
+            return CommitPin(commit: s.commit, deleter: deleter)
+        }
+    }
 
     // MARK: Changes
 
@@ -442,6 +458,7 @@ public final class IndexWriter: Sendable {
                 s.segments.removeAll { segment in sources.contains { $0.0 === segment.handle } }
                 let merged = LiveSegment(handle: handle, liveDocs: live, deletesGeneration: 0, deletesDirty: live.hasDeletions, synced: false)
                 s.segments.insert(merged, at: min(position, s.segments.count))
+                s.completedMerges += 1
                 publishLocked(s)
             }
         } catch {

@@ -94,6 +94,26 @@ import Testing
         }
     }
 
+    /// The tree builders recurse once per level; libyaml stops at 1,000 levels, the guard far
+    /// earlier, at the bound JSON bodies have.
+    @Test func deepNestingIsRefusedBeforeTheTreeIsBuilt() throws {
+        for yaml in [String(repeating: "[", count: 900), String(repeating: "- ", count: 500) + "x", String(repeating: "{a: ", count: 200)] {
+            #expect {
+                _ = try ConfigParser.parse(yaml)
+            } throws: { error in
+                "\(error)".contains("nests deeper than 64 levels")
+            }
+        }
+        // Past libyaml's own limit it is a syntax error, and the message does not echo the body.
+        #expect {
+            _ = try ConfigParser.parse(String(repeating: "[", count: 100_000))
+        } throws: { error in
+            "\(error)".count < 1_000
+        }
+        // The bound is not lower than what real configs and documents need.
+        _ = try ConfigParser.parse(String(repeating: "[", count: 60) + String(repeating: "]", count: 60))
+    }
+
     @Test func expansionIsCountedBeforeTheTreeIsBuilt() {
         #expect {
             _ = try ConfigParser.parse(Self.bomb(levels: 5), maxNodes: 10_000)
