@@ -52,10 +52,10 @@ import Testing
         }
         // A linearizable read on another node sees a write acknowledged a moment ago, at once.
         for i in 0..<5 {
-            try Envelope.expect(try await nodes[i % 3].client.put("/indices/books/documents/lin\(i)", json: ["title": "L \(i)"]), 202)
+            try Envelope.expect(try await nodes[i % 3].client.put("/indices/books/documents/lin\(i)", json: ["title": "Linear \(i)"]), 202)
             let reader = nodes[(i + 1) % 3].client
             try Envelope.expect(try await reader.get("/indices/books/documents/lin\(i)?consistency=strong"), 200)
-            let found = try await reader.search("books", ["query": "title:l", "consistency": "strong", "page_len": "0"])
+            let found = try await reader.search("books", ["query": "title:linear", "consistency": "strong", "page_len": "0"])
             #expect(found["total"] as? Int == i + 1)
         }
         var statuses: [[String: Any]] = []
@@ -172,6 +172,9 @@ import Testing
         #expect(newID != oldID)
         _ = try await eventually { try await Self.status(nodes[0]) } until: { ($0["partner_nodes_count"] as? Int) == 2 }
         try await nodes[0].client.createIndex("books")
+        // The new member applies the index's creation a moment later; a write it takes is
+        // checked against the indices it has.
+        _ = try await eventually { try await leaving.client.get("/indices/books") } until: { $0.status == 200 }
         try Envelope.expect(try await leaving.client.put("/indices/books/documents/n1?sync=true", json: ["title": "New"]), 201)
         try await Self.expectAll(["n1"], on: nodes[1])
     }
