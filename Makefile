@@ -11,7 +11,7 @@ RELEASE    := .build/release
 SDK_DIR    ?= .build/plugin-sdk
 PLUGIN_DIR := Examples/ReverseAnalyzerPlugin
 
-.PHONY: all deps build test run plugin-sdk example-plugin install sim bench bench-http clean \
+.PHONY: all deps build test run plugin-sdk example-plugin install sim bench bench-http bench-cluster clean \
 	cluster-up cluster-status cluster-down cluster-clean
 
 all: build
@@ -81,6 +81,10 @@ bench: build
 ## bench-http: the REST transport on loopback: bulk ingest, search latency over HTTP, wrk QPS
 bench-http: build
 	scripts/bench-http.sh
+
+## bench-cluster: replicated ingest on three nodes versus one, CPU per document, failover time
+bench-cluster: build
+	scripts/bench-cluster.sh
 
 clean:
 	rm -rf .build $(PLUGIN_DIR)/build

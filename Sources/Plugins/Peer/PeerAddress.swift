@@ -20,23 +20,8 @@ struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     init?(_ string: String) {
-        let hostPart: Substring
-        let portPart: Substring
-        if string.hasPrefix("["), let close = string.firstIndex(of: "]") {
-            hostPart = string[string.index(after: string.startIndex)..<close]
-            let rest = string[string.index(after: close)...]
-            guard rest.hasPrefix(":") else { return nil }
-            portPart = rest.dropFirst()
-        } else {
-            guard let colon = string.lastIndex(of: ":") else { return nil }
-            hostPart = string[..<colon]
-            portPart = string[string.index(after: colon)...]
-            // An unbracketed IPv6 literal has more than one colon: refuse rather than guess.
-            guard !hostPart.contains(":") else { return nil }
-        }
-        guard !hostPart.isEmpty, let port = Int(portPart), (1...65535).contains(port) else { return nil }
-        host = String(hostPart)
-        self.port = port
+        guard let parsed = HostPort(parsing: string) else { return nil }
+        self.init(host: parsed.host, port: parsed.port)
     }
 
     var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }

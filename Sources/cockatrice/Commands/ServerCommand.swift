@@ -106,7 +106,7 @@ struct ServerCommand: AsyncParsableCommand {
         options.logCompactionMinEntries = logCompactionMinEntries
         options.logCompactionMinTime = .seconds(logCompactionMinTime)
         options.advertisedAddress = advertised
-        options.seedAddress = seedAddr.map { "\($0.host):\($0.port)" }
+        options.seedAddress = seedAddr?.description
         options.snapshotFile = snapshotFile
         let node: StandaloneNode
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Core
 
 /// A TCP port from 1 to 65535.
 struct Port: ExpressibleByArgument, Sendable, CustomStringConvertible {
@@ -17,31 +18,14 @@ struct Port: ExpressibleByArgument, Sendable, CustomStringConvertible {
     var defaultValueDescription: String { String(value) }
 }
 
-/// A `HOST:PORT` address (`[v6]:PORT` for IPv6 literals).
-struct HostPort: ExpressibleByArgument, Sendable, CustomStringConvertible {
-    let host: String
-    let port: Int
-
-    init?(argument: String) {
-        let hostPart: Substring
-        let portPart: Substring
-        if argument.hasPrefix("["), let close = argument.firstIndex(of: "]") {
-            hostPart = argument[argument.index(after: argument.startIndex)..<close]
-            let rest = argument[argument.index(after: close)...]
-            guard rest.hasPrefix(":") else { return nil }
-            portPart = rest.dropFirst()
-        } else {
-            guard let colon = argument.lastIndex(of: ":") else { return nil }
-            hostPart = argument[..<colon]
-            portPart = argument[argument.index(after: colon)...]
-        }
-        guard !hostPart.isEmpty, !hostPart.contains(" "), let port = Int(portPart), (1...65535).contains(port) else { return nil }
-        host = String(hostPart)
-        self.port = port
+/// `HOST:PORT` as a command-line argument (Core's parser, so the CLI and the peer transport
+/// agree on what an address is).
+extension HostPort: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(parsing: argument)
     }
 
-    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-    var defaultValueDescription: String { description }
+    public var defaultValueDescription: String { description }
 }
 
 /// A log level name (`--log-level`).

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `make bench-cluster`: replicated ingest over REST on three nodes versus one, on loopback (all
+# of them share this machine's cores), with each node's CPU seconds per document, and the time
+# from a SIGKILL of the leader until a sync write succeeds again. One JSON object per line.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench=${BENCH_DIR:-$root/../shared/bench}
+work=${BENCH_CLUSTER_DIR:-/tmp/cockatrice-bench/cluster}
+docs=${DOCS:-100000}
+bin=$root/.build/release/cockatrice
+pids=()
+trap 'for p in "${pids[@]}"; do kill -9 $p 2>/dev/null || true; done' EXIT
+
+rm -rf "$work" && mkdir -p "$work"
+python3 - "$bench/corpus.jsonl.gz" "$work/docs.jsonl" "$docs" <<'PY'
+import gzip, json, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with gzip.open(src, "rt") as f, open(dst, "w") as out:
+    for i, line in enumerate(f):
+        if i >= n: break
+        d = json.loads(line)
+        out.write(json.dumps({"id": d["id"], "title": d["title"], "text": d["text"]}) + "\n")
+PY
+
+cpu() { awk '{print ($14 + $15) / 100}' /proc/$1/stat; }   # utime + stime, seconds (USER_HZ 100)
+
+start_node() {  # n http peer [seed]
+    local n=$1 http=$2 peer=$3 seed=${4:-}
+    "$bin" server --host=127.0.0.1 --port=$peer --http-port=$http --index-dir="$work/n$n/index" \
+        --snapshot-file="$work/n$n/snapshot.zip" --log-level=warning ${seed:+--seed-addr=$seed} 2> "$work/n$n.log" &
+    pids+=($!)
+    for _ in $(seq 200); do curl -sf "http://127.0.0.1:$http/health/readiness" >/dev/null && return; sleep 0.1; done
+    echo "node $n not ready" >&2; exit 1
+}
+
+ingest() {  # label http-port pids...
+    local label=$1 http=$2; shift 2
+    local before=() p
+    for p in "$@"; do before+=("$(cpu $p)"); done
+    curl -sf -X PUT "http://127.0.0.1:$http/indices/bench?sync=true" -H 'Content-Type: application/yaml' --data-binary @"$bench/schema.yaml" >/dev/null
+    local t0 t1; t0=$(date +%s.%N)
+    "$bin" import --url="http://127.0.0.1:$http" --index=bench --batch=1000 "$work/docs.jsonl" 2> "$work/import-$label.log"
+    t1=$(date +%s.%N)
+    local i=0 cpus=""
+    for p in "$@"; do cpus+="$(python3 -c "print(round(($(cpu $p) - ${before[$i]}) / $docs * 1e6, 2))"),"; i=$((i + 1)); done
+    python3 -c "print('{\"measure\": \"rest_ingest_$label\", \"docs\": $docs, \"docs_per_s\": %d, \"cpu_us_per_doc_per_node\": [${cpus%,}]}' % ($docs / ($t1 - $t0)))"
+}
+
+start_node 0 18590 17590
+ingest standalone 18590 "${pids[0]}"
+kill -9 "${pids[0]}"
+
+start_node 1 18591 17591
+start_node 2 18592 17592 127.0.0.1:17591
+start_node 3 18593 17593 127.0.0.1:17591
+sleep 2
+ingest three_nodes 18591 "${pids[1]}" "${pids[2]}" "${pids[3]}"
+
+# Failover: kill the leader (node 1, the founder, unless leadership moved), time until a sync
+# write through another node succeeds.
+leader_http=$(for h in 18591 18592 18593; do curl -s "http://127.0.0.1:$h/cluster" | python3 -c "import json,sys; d=json.load(sys.stdin)['cluster']; print($h if d['state']==2 else '')"; done | grep -v '^$' | head -1)
+leader_pid=${pids[$(( leader_http - 18590 ))]}
+other=$([ "$leader_http" = 18592 ] && echo 18593 || echo 18592)
+t0=$(date +%s.%N)
+kill -9 "$leader_pid"
+for i in $(seq 1 400); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "http://127.0.0.1:$other/indices/bench/documents/failover-$i?sync=true" \
+        -H 'Content-Type: application/json' -d "{\"id\": \"failover-$i\", \"title\": \"x\"}")
+    [ "$code" = 201 ] && break
+    sleep 0.01
+done
+t1=$(date +%s.%N)
+python3 -c "print('{\"measure\": \"failover_sync_write_s\", \"seconds\": %.3f, \"status\": $code}' % ($t1 - $t0))"
