@@ -30,10 +30,17 @@ extension RESTAPI {
             throw APIError(status: .conflict, code: "index_already_exists", kind: .invalidRequest, reason: "index '\(name)' already exists")
         }
         let config: IndexConfig
+        let uses: [String]
         do {
-            config = try IndexConfigLoader(registry: registry).load(text: text)
+            (config, uses) = try RegistryUsage.recording { try IndexConfigLoader(registry: registry).load(text: text) }
         } catch {
             throw APIError.badRequest("invalid_config", "index config: \(error)")
+        }
+        // Every member must be able to load it, or it would stop when the entry is applied.
+        let lacking = await node.membersLacking(uses)
+        if !lacking.isEmpty {
+            let list = lacking.map { "node \($0.address) lacks \($0.missing.joined(separator: ", "))" }.joined(separator: "; ")
+            throw APIError.badRequest("invalid_config", "index config: \(list) (load the plugin there with --plugin)")
         }
         // The directory is named by an id from the command, so a deleted and recreated index
         // never shares files with its predecessor.

@@ -108,6 +108,7 @@ struct ServerCommand: AsyncParsableCommand {
         options.advertisedAddress = advertised
         options.seedAddress = seedAddr.map { "\($0.host):\($0.port)" }
         options.snapshotFile = snapshotFile
+        options.components = registry.componentNames()
         let node: StandaloneNode
         do {
             node = try StandaloneNode(root: indexDir, fileIO: fileIO, registry: registry, options: options)
