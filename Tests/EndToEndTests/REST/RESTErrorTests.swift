@@ -286,6 +286,24 @@ struct RESTErrorTests {
         #expect(notAnObject.status == 400 && ["invalid_config", "invalid_body"].contains(notAnObject.errorCode ?? ""), "\(notAnObject)")
     }
 
+    /// A weighting override that names an unknown class or a bad argument is a 400 naming the key.
+    @Test func badWeightingOverride() async throws {
+        let client = try client
+        let name = Fixtures.indexName("weighting")
+        try await client.createExampleIndex(name)
+        let cases: [(String, String, String)] = [
+            ("weighting:\n  default:\n    class: nope.Weighting\n", "application/yaml", "nope.Weighting"),
+            (#"{"default": {"class": "bm25f", "args": {"B": "x"}}}"#, "application/json", "B"),
+            (#"{"weighting": "#, "application/json", ""),
+        ]
+        for (body, contentType, named) in cases {
+            let response = try await client.post("/indices/\(name)/search?query=glacier", Data(body.utf8), contentType)
+            #expect(response.status == 400 && ["invalid_body", "invalid_config"].contains(response.errorCode ?? ""), "\(response)")
+            #expect(named.isEmpty || response.errorReason?.contains(named) == true, "names \(named): \(response)")
+        }
+        #expect(await (try LiveServer.server).isReady())
+    }
+
     @Test func patchNeedsEveryFieldStored() async throws {
         let client = try client
         let name = Fixtures.indexName("unstored")
