@@ -11,7 +11,8 @@ RELEASE    := .build/release
 SDK_DIR    ?= .build/plugin-sdk
 PLUGIN_DIR := Examples/ReverseAnalyzerPlugin
 
-.PHONY: all deps build test run plugin-sdk example-plugin install sim bench bench-http clean
+.PHONY: all deps build test run plugin-sdk example-plugin install sim bench bench-http clean \
+	cluster-up cluster-status cluster-down cluster-clean
 
 all: build
 
@@ -35,6 +36,23 @@ run: build
 	@echo "       curl -s 'http://localhost:$(HTTP_PORT)/indices/myindex/search?query=search&sync=true'"
 	$(RELEASE)/cockatrice server --port=$(PORT) --http-port=$(HTTP_PORT) \
 		--index-dir=$(DATA)/index --snapshot-file=$(DATA)/snapshot.zip
+
+## cluster-up: three nodes exactly as API.md's bring-up (peers 7070-7072, REST 8080-8082),
+## data, logs and pid files under $(DATA)/nodeN
+cluster-up: build
+	@scripts/cluster.sh up $(RELEASE)/cockatrice $(DATA)
+
+## cluster-status: `cockatrice status` of every node
+cluster-status:
+	@scripts/cluster.sh status $(RELEASE)/cockatrice $(DATA)
+
+## cluster-down: stop the three nodes gracefully (SIGTERM, then wait)
+cluster-down:
+	@scripts/cluster.sh down $(RELEASE)/cockatrice $(DATA)
+
+## cluster-clean: stop them and remove their data
+cluster-clean:
+	@scripts/cluster.sh clean $(RELEASE)/cockatrice $(DATA)
 
 ## plugin-sdk: what an out-of-tree plugin compiles against (module files, ABI id, build script)
 plugin-sdk: build

@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // HMAC-SHA256 for the peer handshake. 4.x is accepted too: other packages in the graph
+        // (swift-certificates, swift-nio-extras) already resolve to it.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // Default traits off: ConfigurationSupport pulls in swift-configuration (DESIGN.md,
         // "Facts measured"), and nothing here needs FullFoundation's extras.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
@@ -54,7 +57,7 @@ let package = Package(
         .target(
             name: "Plugins",
             dependencies: ["Core", "CLZ4", "CDeflate"],
-            exclude: ["REST"]
+            exclude: ["REST", "Peer"]
         ),
         // The REST transport (Hummingbird 2), registered as the `rest` transport.
         .target(
@@ -70,10 +73,23 @@ let package = Package(
             ],
             path: "Sources/Plugins/REST"
         ),
+        // The peer transport: Raft messages and admin calls between nodes over SwiftNIO TCP.
+        .target(
+            name: "PeerTransport",
+            dependencies: [
+                "Core",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Plugins/Peer"
+        ),
         .executableTarget(
             name: "cockatrice",
             dependencies: [
-                "Core", "Analyzers", "Plugins", "RESTTransport", "CDeflate",
+                "Core", "Analyzers", "Plugins", "RESTTransport", "PeerTransport", "CDeflate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -99,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "cockatrice-bench",
             dependencies: [
-                "Core", "Analyzers", "Plugins",
+                "Core", "Analyzers", "Plugins", "PeerTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -110,6 +126,12 @@ let package = Package(
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Core"]),
         .testTarget(name: "RESTTransportTests", dependencies: [
             "RESTTransport", "Core", "Analyzers", .product(name: "Yams", package: "Yams"),
+        ]),
+        .testTarget(name: "PeerTransportTests", dependencies: [
+            "PeerTransport", "Core",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["Core"], exclude: ["Resources"]),
     ],

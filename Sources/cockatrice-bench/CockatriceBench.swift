@@ -7,6 +7,6 @@ struct CockatriceBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cockatrice-bench",
         abstract: "Measure Cockatrice on the benchmark corpus (release builds only mean anything).",
-        subcommands: [AnalyzeBench.self, CodecBench.self, IndexBench.self, SearchBench.self, NodeWorker.self]
+        subcommands: [AnalyzeBench.self, CodecBench.self, IndexBench.self, SearchBench.self, NodeWorker.self, PeerBench.self]
     )
 }

@@ -45,6 +45,7 @@ import Testing
         (["server", "--restore=/nonexistent/backup.zip"], "--restore"),
         (["status", "--bind-addr=127.0.0.1"], "--bind-addr"),
         (["join", "--bind-addr=127.0.0.1:7070"], "--join-addr"),
+        (["snapshot", "--output-file=/tmp/x.zip", "--timeout=0"], "--timeout"),
         (["import", "--url=ftp://x", "--index=i", "/dev/null"], "--url"),
         (["analyze", "--analyzer=standard", "--field=text", "x"], "--analyzer"),
         (["plugins", "--plugin=/nonexistent.so"], "--plugin"),
@@ -55,10 +56,12 @@ import Testing
         #expect(result.stderr.contains(flag), "\(arguments): stderr does not name \(flag): \(result.stderr)")
     }
 
-    @Test func commandsWithoutTheirMachinerySaySo() throws {
-        let result = try Executables.cockatrice("status", "--bind-addr=127.0.0.1:7070")
+    @Test func adminCommandsNameTheUnreachableNode() throws {
+        // Nothing listens on port 1: the call fails as the transport reports it, exit status 1.
+        let result = try Executables.cockatrice("status", "--bind-addr=127.0.0.1:1", "--cluster-secret=x")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("not available yet"))
+        #expect(result.stderr.contains("127.0.0.1:1: unavailable"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
     }
 
     @Test func pluginsListsTheBuiltinsByKind() throws {

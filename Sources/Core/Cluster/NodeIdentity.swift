@@ -24,11 +24,16 @@ public struct NodeIdentity: Sendable, Equatable {
         var nodeID: NodeID = 0
         while nodeID == 0 { nodeID = generator.next() }
         let identity = NodeIdentity(nodeID: nodeID, clusterID: generator.next())
-        var body = DataOutput()
-        body.writeUInt64(identity.nodeID)
-        body.writeUInt64(identity.clusterID)
-        let header = FileHeader(kind: fileName, codecName: "none", codecVersion: 1, segment: "")
-        try directory.atomicWrite(fileName, contents: IndexDirectory.fileImage(header: header, body: body.bytes))
+        try identity.save(in: directory)
         return (identity, true)
+    }
+
+    /// Writes the identity durably (a joining node records the cluster it joined).
+    func save(in directory: IndexDirectory) throws(StoreError) {
+        var body = DataOutput()
+        body.writeUInt64(nodeID)
+        body.writeUInt64(clusterID)
+        let header = FileHeader(kind: Self.fileName, codecName: "none", codecVersion: 1, segment: "")
+        try directory.atomicWrite(Self.fileName, contents: IndexDirectory.fileImage(header: header, body: body.bytes))
     }
 }

@@ -15,6 +15,21 @@ public struct NodeOptions: Sendable {
     /// The indices' writer options. Its `refreshInterval` is ignored: the node refreshes on its
     /// own schedule (`refreshInterval` above), so that it knows which log index a refresh covers.
     public var writer: IndexWriterOptions = IndexWriterOptions()
+    /// This node's advertised peer address (`host:port`), recorded in the membership so that
+    /// other members reach it.
+    public var advertisedAddress: String = "localhost:7070"
+    /// `--seed-addr`: a member to ask to be added through, when the node has no state yet.
+    public var seedAddress: String?
+    /// The Raft clock: a leader heartbeats every `heartbeatTick` ticks, a follower campaigns
+    /// after `electionTick` to `2 * electionTick` ticks without one. 40 ms and 10 ticks: a
+    /// dead leader is replaced within about a second.
+    public var tickInterval: Duration = .milliseconds(40)
+    public var electionTick: Int = 10
+    public var heartbeatTick: Int = 1
+    /// How long a write waits to be committed before its outcome is reported unknown.
+    public var writeTimeout: Duration = .seconds(10)
+    /// Where the backup zip is written for the admin `snapshot` command (`--snapshot-file`).
+    public var snapshotFile: String = "/tmp/cockatrice/snapshot.zip"
 
     /// The defaults of the `server` flags (API.md).
     public init() {}

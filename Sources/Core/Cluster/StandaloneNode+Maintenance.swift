@@ -7,6 +7,26 @@ extension StandaloneNode {
     /// cancelled, after a final commit of every index. Failures are logged; the next tick tries
     /// again.
     public nonisolated func runMaintenance() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.runRaftClock() }
+            group.addTask { await self.runSchedules() }
+        }
+    }
+
+    /// The Raft clock, and a new node's requests to be added (once a second until it is).
+    private nonisolated func runRaftClock() async {
+        var lastJoinAttempt = ContinuousClock.now - .seconds(10)
+        while !Task.isCancelled {
+            guard (try? await Task.sleep(for: options.tickInterval)) != nil else { break }
+            await tick()
+            if await joining, ContinuousClock.now - lastJoinAttempt >= .seconds(1) {
+                lastJoinAttempt = .now
+                await joinThroughSeed()
+            }
+        }
+    }
+
+    private nonisolated func runSchedules() async {
         let clock = ContinuousClock()
         let tick = min(options.refreshInterval, options.commitInterval, .seconds(1))
         var lastRefresh = clock.now
@@ -63,7 +83,16 @@ extension StandaloneNode {
         let snapshotIndex = log.snapshot().metadata.index
         guard log.lastIndex >= snapshotIndex + UInt64(max(options.logCompactionMinEntries, 0)),
               ContinuousClock.now - lastCompaction >= options.logCompactionMinTime else { return nil }
-        let index = min(stateMachine.durableIndex, raft.appliedIndex, log.lastIndex)
+        var index = min(stateMachine.durableIndex, raft.appliedIndex, log.lastIndex)
+        if raft.confState.members.count > 1 {
+            // This build cannot send a snapshot to a member behind the compacted log, so in a
+            // cluster only the leader compacts, and never past what every member holds.
+            guard raft.role == .leader else { return nil }
+            let matches = raft.progressMatches
+            for member in raft.confState.members where member != nodeID {
+                index = min(index, matches[member] ?? 0)
+            }
+        }
         guard index > snapshotIndex else { return nil }
         do {
             let manifest = NodeSnapshotManifest(clusterID: identity.clusterID, logIndex: index, stateMachine: stateMachine)

@@ -16,28 +16,55 @@ extension StandaloneNode {
         case .preCandidate, .candidate: 1
         case .leader: 2
         }
-        let leader: JSONValue = raft.leader == identity.nodeID ? .string(advertisedAddress) : .null
+        let leader: JSONValue = switch raft.leader {
+        case 0: .null
+        case nodeID: .string(advertisedAddress)
+        default: peers[raft.leader].map { .string($0) } ?? .null
+        }
         let uptime = ContinuousClock.now - openedAt
-        return [
+        // PySyncObj lists partners by address; ours come from the membership in the log.
+        let partners = peers.addresses.filter { $0.key != nodeID && raft.confState.contains($0.key) }
+            .sorted { $0.value < $1.value }
+        let matches = raft.role == .leader ? raft.progressMatches : [:]
+        var keys: [(key: String, value: JSONValue)] = [
             ("version", .string(CockatriceVersion.string)),
             ("revision", .string(CockatriceVersion.string)),
             ("self", .string(advertisedAddress)),
             ("state", .number(String(state))),
             ("leader", leader),
-            ("partner_nodes_count", .number("0")),
-            ("readonly_nodes_count", .number("0")),
+            ("partner_nodes_count", .number(String(partners.count))),
+        ]
+        for (id, address) in partners {
+            // 2 = connected: a leader has heard from the partner (it acknowledged entries); a
+            // follower counts its leader (it hears from it) and the others as unknown (0).
+            let connected = raft.role == .leader ? (matches[id] ?? 0) > 0 : id == raft.leader
+            keys.append(("partner_node_status_server_\(address)", .number(connected ? "2" : "0")))
+        }
+        keys += [
+            ("readonly_nodes_count", .number(String(raft.confState.learners.filter { $0 != nodeID }.count))),
             ("unknown_connections_count", .number("0")),
             ("log_len", .number(String(logLength))),
             ("last_applied", .number(String(raft.appliedIndex))),
             ("commit_idx", .number(String(raft.commitIndex))),
             ("raft_term", .number(String(raft.term))),
-            ("next_node_idx_count", .number("0")),
-            ("match_idx_count", .number("0")),
+            ("next_node_idx_count", .number(String(matches.isEmpty ? 0 : partners.count))),
+        ]
+        if !matches.isEmpty {
+            for (id, address) in partners { keys.append(("next_node_idx_server_\(address)", .number(String((matches[id] ?? 0) + 1)))) }
+        }
+        keys.append(("match_idx_count", .number(String(matches.isEmpty ? 0 : partners.count))))
+        if !matches.isEmpty {
+            for (id, address) in partners { keys.append(("match_idx_server_\(address)", .number(String(matches[id] ?? 0)))) }
+        }
+        keys += [
             ("leader_commit_idx", .number(String(raft.commitIndex))),
             ("uptime", .number(String(uptime.components.seconds))),
             ("self_code_version", .number("0")),
             ("enabled_code_version", .number("0")),
+            ("node_id", .string(String(nodeID))),
+            ("cluster_id", .string(String(identity.clusterID))),
         ]
+        return keys
     }
 
     /// Entries in the log since the last compaction.

@@ -2,20 +2,27 @@ import Foundation
 import Logging
 import Synchronization
 
-/// A node that is the only voter of its Raft group: the standalone server's write path, on
-/// the same code as a cluster (DESIGN.md, "A write, end to end").
+/// A node: the indices as the state machine of a Raft group (DESIGN.md, "A write, end to
+/// end"). Standalone, it is the only voter of its group; in a cluster its peers are reached
+/// through a `PeerNetwork` (`attach(network:)`), on the same code path.
 ///
-/// A write is a command proposed to Raft; it is acknowledged once its entry is fsynced to the
-/// log (for one voter, that is committed), and applied to the indices in log order. Concurrent
-/// writes share fsyncs: proposals that arrive while one is being made durable go into the next
-/// batch together (group commit). After a crash, opening replays the log after what the
-/// indices' commit points hold.
+/// A write is a command proposed to Raft; it is acknowledged once its entry is committed
+/// (durable on a quorum; for one voter, fsynced to its log) and applied to the indices in log
+/// order. A follower forwards writes to the leader. Concurrent writes share fsyncs: proposals
+/// that arrive while one is being made durable go into the next batch together (group
+/// commit). After a crash, opening replays the log after what the indices' commit points hold.
 ///
-/// Background work (refresh, commit, log compaction) runs in `runMaintenance()`; the server
-/// runs it as a task of its own and cancels it at shutdown, then calls `close()`.
+/// Background work (Raft ticks, refresh, commit, log compaction, joining) runs in
+/// `runMaintenance()`; the server runs it as a task of its own and cancels it at shutdown,
+/// then calls `close()`.
 public actor StandaloneNode {
-    /// The node's identity.
-    public nonisolated let identity: NodeIdentity
+    /// The node's id, never reused.
+    public nonisolated let nodeID: NodeID
+    nonisolated let clusterIDValue: Atomic<UInt64>
+    /// The node's identity (the cluster id changes once, when a new node joins).
+    public nonisolated var identity: NodeIdentity {
+        NodeIdentity(nodeID: nodeID, clusterID: clusterIDValue.load(ordering: .acquiring))
+    }
     /// The indices.
     public nonisolated let stateMachine: NodeStateMachine
     /// The tunables the node was opened with.
@@ -29,8 +36,17 @@ public actor StandaloneNode {
     let logger = Logger(label: "cockatrice.node")
     /// When the node was opened, for the status's `uptime`.
     let openedAt = ContinuousClock.now
-    /// Readiness, readable without the actor (health checks must not queue behind writes).
+    /// Readiness, readable without the actor (health checks must not queue behind writes):
+    /// replayed and not stopped, and a leader known.
     private nonisolated let ready = Atomic<Bool>(false)
+    private nonisolated let leaderKnown = Atomic<Bool>(false)
+    let nodeDirectory: IndexDirectory
+    /// How the node reaches its peers; nil for a lone node without a peer transport.
+    var network: (any PeerNetwork)?
+    /// Where each member is reached (from the membership changes in the log).
+    var peers: PeerAddressBook
+    /// Set while a node started with `--seed-addr` and no state has not been added yet.
+    var joining: Bool
 
     /// The writes waiting for their entries to be applied: each log index maps to its batch.
     private var batchOfEntry: [UInt64: Int] = [:]
@@ -73,9 +89,13 @@ public actor StandaloneNode {
     /// The acknowledgements of commands proposed together, filled in as they are applied.
     private struct WriteBatch {
         var first: UInt64
+        /// The term the entries were proposed in: an entry applied at one of these indices with
+        /// another term is a different entry (the proposal was lost in a leader change).
+        var term: UInt64
         var acknowledgements: [Acknowledgement?]
         var remaining: Int
         let continuation: CheckedContinuation<[Acknowledgement], any Error>
+        var timer: Task<Void, Never>?
     }
 
     struct AppliedWaiter {
@@ -96,9 +116,28 @@ public actor StandaloneNode {
         try nodeDirectory.create()
         let (identity, _) = try NodeIdentity.loadOrCreate(in: nodeDirectory)
         let log = try DurableRaftLog.open(directory: root + "/_node/raft", fileIO: fileIO)
+        var peers = try PeerAddressBook.load(in: nodeDirectory)
+        var joining = false
+        if !peers.addresses.isEmpty || log.lastIndex > 0, peers[identity.nodeID] != options.advertisedAddress {
+            // Started with another --host/--port than last time (or restored from a backup):
+            // this node is reached where it says it is now.
+            peers.set(identity.nodeID, options.advertisedAddress)
+            try peers.save(in: nodeDirectory)
+        }
         if log.lastIndex == 0 {
-            log.save(hardState: RaftBootstrap.hardState(voters: [identity.nodeID]), entries: RaftBootstrap.entries(voters: [identity.nodeID]))
-            try log.sync()
+            if options.seedAddress == nil {
+                // No state and no seed: this node founds a new cluster, with its address in the
+                // founding entry so that nodes that join later learn where it is.
+                let founding = ConfChange(type: .addVoter, nodeID: identity.nodeID, context: Array(options.advertisedAddress.utf8))
+                log.save(hardState: RaftBootstrap.hardState(voters: [identity.nodeID]),
+                         entries: [Entry(term: 1, index: 1, type: .confChange, data: founding.encoded())])
+                try log.sync()
+                peers.set(identity.nodeID, options.advertisedAddress)
+                try peers.save(in: nodeDirectory)
+            } else {
+                // No state and a seed: wait to be added (runMaintenance asks the seed).
+                joining = true
+            }
         }
         // The node refreshes on its own schedule, so it knows which log index a refresh covers.
         var writerOptions = options.writer
@@ -109,31 +148,43 @@ public actor StandaloneNode {
         // replayed through the ordinary apply path. (Raft never hands out entries at or below
         // its snapshot: after a compaction or a restore they are not in the log.)
         config.applied = min(stateMachine.durableIndex, log.initialState().0.commit)
+        config.electionTick = options.electionTick
+        config.heartbeatTick = options.heartbeatTick
         let raft = try RaftNode(config: config, storage: log)
-        self.identity = identity
+        self.nodeID = identity.nodeID
+        self.clusterIDValue = Atomic(identity.clusterID)
+        self.nodeDirectory = nodeDirectory
+        self.peers = peers
+        self.joining = joining
         self.stateMachine = stateMachine
         self.options = options
         self.root = root
         self.fileIO = fileIO
         self.log = log
         self.raft = raft
+        // Replay what the log holds beyond the indices' commit points (a restarted cluster
+        // member applies what it knows is committed; the rest comes from the leader).
+        try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { _ in }, confChange: { _ in }) { _, _, _, _ in }
         // A lone voter elects itself as soon as its election timeout passes; run those ticks
         // now rather than wait for a timer.
-        var ticks = 0
-        while raft.role != .leader && ticks < 10 * max(config.electionTick, 1) {
-            raft.tick()
-            try Self.drain(raft: raft, log: log, stateMachine: stateMachine) { _, _, _ in }
-            ticks += 1
+        if raft.confState.voters == [identity.nodeID] {
+            var ticks = 0
+            while raft.role != .leader && ticks < 10 * max(config.electionTick, 1) {
+                raft.tick()
+                try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { _ in }, confChange: { _ in }) { _, _, _, _ in }
+                ticks += 1
+            }
+            guard raft.role == .leader else {
+                throw NodeError.notLeader("a standalone node did not elect itself after \(ticks) ticks")
+            }
+            try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { _ in }, confChange: { _ in }) { _, _, _, _ in }
+            lastLeader = raft.leader
+            leaderChanges = 1
+            leaderKnown.store(true, ordering: .releasing)
         }
-        guard raft.role == .leader else {
-            throw NodeError.notLeader("a standalone node did not elect itself after \(ticks) ticks")
-        }
-        try Self.drain(raft: raft, log: log, stateMachine: stateMachine) { _, _, _ in }
         // What was replayed sits in the writers' buffers; publish it now.
         try stateMachine.refreshAll()
         searchableIndex = raft.appliedIndex
-        lastLeader = raft.leader
-        leaderChanges = 1
         ready.store(true, ordering: .releasing)
     }
 
@@ -146,7 +197,16 @@ public actor StandaloneNode {
 
     /// Readiness: true once the log has been replayed (when `init` returns), and false for good
     /// after a local apply failure stopped the node. Readable without awaiting the actor.
-    public nonisolated var isReady: Bool { ready.load(ordering: .acquiring) }
+    public nonisolated var isReady: Bool { ready.load(ordering: .acquiring) && leaderKnown.load(ordering: .acquiring) }
+
+    /// Why the node is not ready, for the readiness answer (nil when it is ready).
+    public var notReadyReason: String? {
+        if let failure { return "stopped after a local failure: \(failure)" }
+        if closed { return "closed" }
+        if joining { return "waiting to be added to the cluster" }
+        if raft.leader == 0 { return "no leader" }
+        return nil
+    }
 
     /// The log index of the last entry applied to the indices.
     public var appliedIndex: UInt64 { raft.appliedIndex }
@@ -172,9 +232,11 @@ public actor StandaloneNode {
         if commands.isEmpty { return [] }
         if let failure { throw NodeError.stopped("\(failure)") }
         if closed { throw NodeError.stopped("the node is closed") }
-        // On a lone leader each proposal is appended right away, so the batch's entries are
+        if raft.role != .leader { return try await forward(commands) }
+        // On a leader each proposal is appended right away, so the batch's entries are
         // consecutive and nothing else can come between them (this runs without suspending).
         let first = raft.lastIndex + 1
+        let term = raft.term
         for command in commands {
             do {
                 try raft.propose(command.encoded())
@@ -187,12 +249,28 @@ public actor StandaloneNode {
         }
         let id = nextWaiterID
         nextWaiterID += 1
+        let timeout = options.writeTimeout
         return try await withCheckedThrowingContinuation { continuation in
-            batches[id] = WriteBatch(first: first, acknowledgements: Array(repeating: nil, count: commands.count),
-                                     remaining: commands.count, continuation: continuation)
+            // A leader cut off from its quorum never commits; its caller learns the outcome is
+            // unknown rather than waiting forever.
+            let timer = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                self.failBatch(id, NodeError.outcomeUnknown("entries from \(first) were not committed within \(timeout)"))
+            }
+            batches[id] = WriteBatch(first: first, term: term, acknowledgements: Array(repeating: nil, count: commands.count),
+                                     remaining: commands.count, continuation: continuation, timer: timer)
             for index in first..<(first + UInt64(commands.count)) { batchOfEntry[index] = id }
             schedulePump()
         }
+    }
+
+    private func failBatch(_ id: Int, _ error: NodeError) {
+        guard let batch = batches.removeValue(forKey: id) else { return }
+        batch.timer?.cancel()
+        for index in batch.first..<(batch.first + UInt64(batch.acknowledgements.count)) where batchOfEntry[index] == id {
+            batchOfEntry[index] = nil
+        }
+        batch.continuation.resume(throwing: error)
     }
 
     private func schedulePump() {
@@ -201,13 +279,17 @@ public actor StandaloneNode {
         Task { self.pump() }
     }
 
-    /// Makes everything proposed so far durable with one fsync and applies it.
-    private func pump() {
+    /// Makes everything proposed so far durable with one fsync, sends what Raft has to send,
+    /// and applies what is committed.
+    func pump() {
         pumping = false
+        guard failure == nil, !closed else { return }
+        let network = network
         do {
-            try Self.drain(raft: raft, log: log, stateMachine: stateMachine) { index, bytes, outcome in
+            try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { network?.send($0) },
+                           confChange: { try applyMembership($0) }) { index, term, bytes, outcome in
                 logBytesSinceCommit += bytes
-                acknowledge(Acknowledgement(logIndex: index, outcome: outcome))
+                acknowledge(Acknowledgement(logIndex: index, outcome: outcome), term: term)
             }
         } catch {
             stop(after: error)
@@ -215,7 +297,9 @@ public actor StandaloneNode {
         if raft.leader != lastLeader {
             lastLeader = raft.leader
             leaderChanges += 1
+            logger.info("leader changed", metadata: ["leader": "\(raft.leader)", "term": "\(raft.term)", "self": "\(nodeID)"])
         }
+        leaderKnown.store(raft.leader != 0 && !joining, ordering: .releasing)
         let applied = raft.appliedIndex
         for (id, waiter) in appliedWaiters where waiter.index <= applied {
             appliedWaiters[id] = nil
@@ -224,12 +308,18 @@ public actor StandaloneNode {
         }
     }
 
-    private func acknowledge(_ acknowledgement: Acknowledgement) {
+    private func acknowledge(_ acknowledgement: Acknowledgement, term: UInt64) {
         guard let id = batchOfEntry.removeValue(forKey: acknowledgement.logIndex), var batch = batches[id] else { return }
+        guard term == batch.term else {
+            // Another leader's entry took this index: the proposal was lost.
+            failBatch(id, NodeError.outcomeUnknown("log index \(acknowledgement.logIndex) holds another leader's entry"))
+            return
+        }
         batch.acknowledgements[Int(acknowledgement.logIndex - batch.first)] = acknowledgement
         batch.remaining -= 1
         if batch.remaining == 0 {
             batches[id] = nil
+            batch.timer?.cancel()
             batch.continuation.resume(returning: batch.acknowledgements.compactMap { $0 })
         } else {
             batches[id] = batch
@@ -242,7 +332,10 @@ public actor StandaloneNode {
         failure = error
         ready.store(false, ordering: .releasing)
         logger.critical("the node stopped applying the log", metadata: ["error": "\(error)"])
-        for (_, batch) in batches { batch.continuation.resume(throwing: NodeError.stopped("\(error)")) }
+        for (_, batch) in batches {
+            batch.timer?.cancel()
+            batch.continuation.resume(throwing: NodeError.stopped("\(error)"))
+        }
         batches = [:]
         batchOfEntry = [:]
         for (_, waiter) in appliedWaiters {
@@ -252,22 +345,32 @@ public actor StandaloneNode {
         appliedWaiters = [:]
     }
 
-    /// Persists, applies and advances until Raft has nothing more to hand out; `acknowledge`
-    /// is called for each applied entry (its index, its bytes, the outcome), after its fsync.
+    /// Persists, sends, applies and advances until Raft has nothing more to hand out (etcd's
+    /// order: messages leave only after the state they depend on is durable); `acknowledge` is
+    /// called for each applied entry (its index, term, bytes and outcome), after its fsync, and
+    /// `confChange` for each committed membership change.
     private static func drain(raft: RaftNode, log: DurableRaftLog, stateMachine: NodeStateMachine,
-                              acknowledge: (UInt64, Int, NodeStateMachine.Outcome) -> Void) throws {
+                              send: ([Message]) -> Void, confChange: (ConfChange) throws -> Void,
+                              acknowledge: (UInt64, UInt64, Int, NodeStateMachine.Outcome) -> Void) throws {
         while raft.hasReady {
             let ready = raft.ready()
+            if ready.snapshot != nil {
+                // A leader sends one only to a member that is behind its compacted log, which
+                // this build's compaction never leaves behind (see compactLogIfDue).
+                throw NodeError.stopped("received a Raft snapshot; installing snapshots from a leader is not supported by this build")
+            }
             log.save(hardState: ready.hardState, entries: ready.entries)
             if ready.mustSync { try log.sync() }
-            // A lone voter sends nothing: there are no peers.
+            if !ready.messages.isEmpty { send(ready.messages) }
             for entry in ready.committedEntries {
                 var outcome = NodeStateMachine.Outcome.applied
                 if entry.type == .normal, !entry.data.isEmpty {
                     let command = try NodeCommand.decode(entry.data, source: "raft entry \(entry.index)")
                     outcome = try stateMachine.apply(command, at: entry.index)
+                } else if entry.type == .confChange, let change = ConfChange.decode(entry.data) {
+                    try confChange(change)
                 }
-                acknowledge(entry.index, entry.data.count, outcome)
+                acknowledge(entry.index, entry.term, entry.data.count, outcome)
             }
             raft.advance(ready)
         }
@@ -304,9 +407,7 @@ public actor StandaloneNode {
     ///   error if it failed.
     public func waitUntilSearchable(_ logIndex: UInt64) async throws {
         if raft.appliedIndex < logIndex {
-            guard logIndex <= raft.lastIndex else {
-                throw NodeError.notLeader("log index \(logIndex) is past the end of the log (\(raft.lastIndex))")
-            }
+            // On a follower a forwarded write's entry may not have arrived yet: wait for it.
             guard await waitForApplied(logIndex, timeout: .seconds(60)) else {
                 if let failure { throw NodeError.stopped("\(failure)") }
                 throw NodeError.timedOut("entry \(logIndex) was not applied within 60 seconds")
@@ -371,12 +472,16 @@ public enum NodeError: Error, Sendable, CustomStringConvertible {
     case stopped(String)
     /// A wait gave up; the write's outcome may still be anything.
     case timedOut(String)
+    /// The write was proposed but whether it was committed cannot be known (the leader changed
+    /// or lost its quorum); API.md: 503 `outcome_unknown`, never a 2xx.
+    case outcomeUnknown(String)
 
     public var description: String {
         switch self {
         case .notLeader(let reason): "no leader: \(reason)"
         case .stopped(let reason): "the node stopped applying after a local failure: \(reason)"
         case .timedOut(let reason): "timed out: \(reason)"
+        case .outcomeUnknown(let reason): "outcome unknown: \(reason)"
         }
     }
 }

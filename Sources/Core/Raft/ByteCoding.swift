@@ -45,7 +45,56 @@ struct ByteReader {
 
     mutating func bytes() -> [UInt8]? {
         guard let n = u32(), input.count - position >= Int(n) else { return nil }
-        defer { position += Int(n) }
-        return Array(input[position..<position + Int(n)])
+        return take(Int(n))
+    }
+
+    /// The next `n` bytes; the caller checked that they are there.
+    mutating func take(_ n: Int) -> [UInt8] {
+        defer { position += n }
+        return Array(input[position..<position + n])
+    }
+}
+
+/// LEB128 variable-length integers: the peer protocol sends mostly small numbers (ids, terms,
+/// short lengths), which this keeps to a byte or two.
+extension ByteWriter {
+    mutating func varint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 {
+            output.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        output.append(UInt8(v))
+    }
+
+    /// A varint-length-prefixed byte string.
+    mutating func varBytes(_ v: [UInt8]) {
+        varint(UInt64(v.count))
+        output.append(contentsOf: v)
+    }
+}
+
+extension ByteReader {
+    /// The bytes not read yet.
+    var remaining: Int { input.count - position }
+
+    /// nil on truncation and on an encoding longer than 64 bits (never a wrapped value).
+    mutating func varint() -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while let b = u8() {
+            if shift == 63 && b > 1 { return nil }
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+            if shift > 63 { return nil }
+        }
+        return nil
+    }
+
+    /// A varint-length-prefixed byte string; nil if the length exceeds what is left.
+    mutating func varBytes() -> [UInt8]? {
+        guard let n = varint(), n <= UInt64(remaining) else { return nil }
+        return take(Int(n))
     }
 }

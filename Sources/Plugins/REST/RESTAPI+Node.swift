@@ -70,7 +70,9 @@ extension RESTAPI {
 
     func readiness(_ call: Call) async throws -> Response {
         let ready = node.isReady
-        var response = Envelope.response(status: ready ? .ok : .serviceUnavailable, payload: [("readiness", .bool(ready))],
+        var payload: [(key: String, value: JSONValue)] = [("readiness", .bool(ready))]
+        if !ready, let reason = await node.notReadyReason { payload.append(("reason", .string(reason))) }
+        var response = Envelope.response(status: ready ? .ok : .serviceUnavailable, payload: payload,
                                          started: call.context.started, format: call.format)
         if !ready { response.headers[.retryAfter] = "1" }
         return response

@@ -119,7 +119,12 @@ struct RESTAPI: Sendable {
         do {
             acks = try await node.write(commands)
         } catch let error as NodeError {
-            throw APIError.unavailable("not_ready", error.description)
+            switch error {
+            case .notLeader, .stopped:
+                throw APIError.unavailable("not_ready", error.description)
+            case .outcomeUnknown, .timedOut:
+                throw APIError.unavailable("outcome_unknown", error.description)
+            }
         } catch {
             throw APIError.unavailable("outcome_unknown", "the write's outcome is unknown: \(error)")
         }

@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Logging
 import Metrics
+import PeerTransport
 import Prometheus
 import RESTTransport
 import ServiceLifecycle
@@ -100,22 +101,31 @@ struct ServerCommand: AsyncParsableCommand {
             }
             logger.info("restored from backup as a new cluster", metadata: ["file": "\(restore)", "index-dir": "\(indexDir)"])
         }
-        if seedAddr != nil {
-            throw ServerError("--seed-addr: joining a cluster needs the peer transport, which this build does not have yet")
-        }
+        let advertised = "\(host):\(port.value)"
         var options = NodeOptions()
         options.logCompactionMinEntries = logCompactionMinEntries
         options.logCompactionMinTime = .seconds(logCompactionMinTime)
+        options.advertisedAddress = advertised
+        options.seedAddress = seedAddr.map { "\($0.host):\($0.port)" }
+        options.snapshotFile = snapshotFile
         let node: StandaloneNode
         do {
             node = try StandaloneNode(root: indexDir, fileIO: fileIO, registry: registry, options: options)
         } catch {
             throw ServerError("cannot open the node in --index-dir=\(indexDir): \(error)")
         }
-        let advertised = "\(host):\(port.value)"
         let applied = await node.appliedIndex
         logger.info("node open", metadata: ["index-dir": "\(indexDir)", "applied": "\(applied)", "self": "\(advertised)"])
 
+        // The peer port listens before anything else runs, so a node that asks to join can be
+        // reached by the leader that adds it.
+        let peer = PeerTransport(host: host, port: port.value, secret: clusterSecret, handler: node, logger: logger)
+        do {
+            try await peer.start()
+        } catch {
+            throw ServerError("--port=\(port.value): cannot listen on \(host): \(error)")
+        }
+        await node.attach(network: peer)
         let context = TransportContext(
             node: node, host: host, port: httpPort.value, advertisedAddress: advertised, snapshotFile: snapshotFile,
             maxBodyBytes: maxBodySize, logger: logger, registry: registry,
@@ -123,9 +133,11 @@ struct ServerCommand: AsyncParsableCommand {
         let rest = try registry.make(.transport, name: "rest", args: ComponentArgs(path: "transport"), path: "transport")
             .makeTransport(context)
         // Shut down in reverse order: the REST transport finishes its requests first, then the
-        // node commits and closes.
+        // node hands over leadership, commits and closes, and the peer transport goes last.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [
+                .init(service: TransportService(name: "peer", transport: peer), successTerminationBehavior: .gracefullyShutdownGroup,
+                      failureTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: NodeService(node: node, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: TransportService(name: "rest", transport: rest), successTerminationBehavior: .gracefullyShutdownGroup,

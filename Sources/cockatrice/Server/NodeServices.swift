@@ -13,6 +13,7 @@ struct NodeService: Service {
         await cancelWhenGracefulShutdown {
             await node.runMaintenance()
         }
+        await node.handOverLeadership()
         do {
             try await node.close()
             logger.info("node closed: every index committed")

@@ -17,6 +17,7 @@ import Testing
             "version", "revision", "self", "state", "leader", "partner_nodes_count", "readonly_nodes_count",
             "unknown_connections_count", "log_len", "last_applied", "commit_idx", "raft_term", "next_node_idx_count",
             "match_idx_count", "leader_commit_idx", "uptime", "self_code_version", "enabled_code_version",
+            "node_id", "cluster_id",
         ])
         let values = Dictionary(uniqueKeysWithValues: status.map { ($0.key, $0.value) })
         #expect(values["self"] == .string("127.0.0.1:7070") && values["leader"] == .string("127.0.0.1:7070"))

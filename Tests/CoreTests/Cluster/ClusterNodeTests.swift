@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import Core
+
+/// Nodes of one cluster in one process over `MemoryPeerNetwork`: bootstrap and joining through
+/// a seed, forwarding of writes, replication to every member, a new leader after the old one is
+/// cut off, and no acknowledged write lost.
+@Suite(.serialized) struct ClusterNodeTests {
+    final class Member: Sendable {
+        let address: String
+        let node: StandaloneNode
+        let maintenance: Task<Void, Never>
+
+        init(address: String, node: StandaloneNode) {
+            self.address = address
+            self.node = node
+            maintenance = Task { await node.runMaintenance() }
+        }
+
+        func stop() async {
+            maintenance.cancel()
+            await maintenance.value
+        }
+    }
+
+    static func start(_ address: String, seed: String?, hub: MemoryPeerHub, io: SimulatedFileIO) async throws -> Member {
+        var options = NodeMaintenanceTests.options()
+        options.advertisedAddress = address
+        options.seedAddress = seed
+        options.tickInterval = .milliseconds(5)
+        options.refreshInterval = .milliseconds(50)
+        options.writeTimeout = .seconds(5)
+        let node = try StandaloneNode(root: "/\(address)", fileIO: io, registry: try builtinRegistry(), options: options)
+        let network = MemoryPeerNetwork(hub: hub, address: address)
+        hub.register(address, node)
+        await node.attach(network: network)
+        return Member(address: address, node: node)
+    }
+
+    /// Three members, all voters.
+    static func cluster(hub: MemoryPeerHub, seed: UInt64) async throws -> [Member] {
+        let io = SimulatedFileIO(seed: seed)
+        let a = try await start("a:1", seed: nil, hub: hub, io: io)
+        let b = try await start("b:1", seed: "a:1", hub: hub, io: io)
+        let c = try await start("c:1", seed: "a:1", hub: hub, io: io)
+        let members = [a, b, c]
+        let formed = await NodeMaintenanceTests.eventually(20) {
+            for member in members {
+                guard member.node.isReady, await member.node.votersCount == 3 else { return false }
+            }
+            return true
+        }
+        #expect(formed, "three voters, each with a leader")
+        return members
+    }
+
+    static func stored(_ member: Member, _ id: String) throws -> Bool {
+        try member.node.stateMachine.index(named: "books")?.writer.storedDocument(id: id) != nil
+    }
+
+    @Test func nodesJoinThroughASeedAndEveryWriteReachesEveryMember() async throws {
+        let hub = MemoryPeerHub()
+        let members = try await Self.cluster(hub: hub, seed: 1)
+        defer { Task { for m in members { await m.stop() } } }
+        // Writes on any member: followers forward to the leader.
+        var last: UInt64 = 0
+        _ = try await members[1].node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
+        for (i, member) in members.enumerated() {
+            let ack = try await member.node.write(NodeStateMachineTests.put("books", (i * 10 + 1)...(i * 10 + 10)))
+            last = max(last, ack.logIndex)
+        }
+        for member in members {
+            #expect(await member.node.waitForApplied(last, timeout: .seconds(10)))
+            for id in [1, 15, 30] { #expect(try Self.stored(member, "\(id)"), "\(member.address) has \(id)") }
+        }
+        // The same status everywhere: one leader, three partners' worth of keys on it.
+        var leaders = Set<String>()
+        for member in members {
+            let status = Dictionary(uniqueKeysWithValues: await member.node.status(advertisedAddress: member.address).map { ($0.key, $0.value) })
+            if case .string(let leader)? = status["leader"] { leaders.insert(leader) }
+            #expect(status["partner_nodes_count"] == .number("2"))
+        }
+        #expect(leaders.count == 1)
+    }
+
+    @Test func aCutOffLeaderIsReplacedAndNoAcknowledgedWriteIsLost() async throws {
+        let hub = MemoryPeerHub()
+        let members = try await Self.cluster(hub: hub, seed: 2)
+        defer { Task { for m in members { await m.stop() } } }
+        _ = try await members[0].node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
+        var acknowledged: [Int] = []
+        for i in 1...20 {
+            _ = try await members[i % 3].node.write(NodeStateMachineTests.put("books", i...i))
+            acknowledged.append(i)
+        }
+        let oldLeader = try #require(await Self.leader(of: members))
+        hub.isolate(oldLeader.address)
+        let rest = members.filter { $0.address != oldLeader.address }
+        let replaced = await NodeMaintenanceTests.eventually(10) {
+            guard let leader = await Self.leader(of: rest) else { return false }
+            return leader.address != oldLeader.address
+        }
+        #expect(replaced, "the others elect a new leader")
+        // Writes go on through the survivors; a write to the cut-off old leader does not succeed.
+        for i in 21...30 {
+            _ = try await rest[i % 2].node.write(NodeStateMachineTests.put("books", i...i))
+            acknowledged.append(i)
+        }
+        await #expect(throws: NodeError.self) {
+            _ = try await oldLeader.node.write(NodeStateMachineTests.put("books", 999...999))
+        }
+        // Healed, the old leader catches up; every acknowledged write is on every member.
+        hub.heal(oldLeader.address)
+        let converged = await NodeMaintenanceTests.eventually(10) {
+            for member in members { guard (try? acknowledged.allSatisfy { try Self.stored(member, "\($0)") }) == true else { return false } }
+            return true
+        }
+        #expect(converged)
+        for member in members { #expect(try !Self.stored(member, "999"), "an unacknowledged write never shows up") }
+    }
+
+    static func leader(of members: [Member]) async -> Member? {
+        for member in members where await member.node.isLeader { return member }
+        return nil
+    }
+}
