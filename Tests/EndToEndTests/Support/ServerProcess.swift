@@ -65,7 +65,7 @@ final class ServerProcess: @unchecked Sendable {
         var executable = Executables.cockatrice.path
         var arguments = arguments + additional
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/nice") {
-            arguments = ["-n", "10", executable] + arguments
+            arguments = ["-n", "19", executable] + arguments
             executable = "/usr/bin/nice"
         }
         let pid = try Spawn.start(executable, arguments, output: logFile)
