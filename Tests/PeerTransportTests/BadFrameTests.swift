@@ -76,6 +76,36 @@ import Testing
         for transport in [bystander, newcomer, server] { await transport.shutdown() }
     }
 
+    /// Random bytes and damaged copies of valid frames, on many connections: the server stays up
+    /// and nothing reaches the handler that is not a valid message.
+    @Test func fuzzedConnectionsNeverHurtTheServer() async throws {
+        let (server, handler, address) = try await makeServer()
+        var rng = SplitMix64(seed: 99)
+        let valid = PeerFrame.raft([heartbeat(1), MessageCodingSamples.append]).framed(allocator: ByteBufferAllocator())
+        let validBytes = valid.getBytes(at: valid.readerIndex, length: valid.readableBytes) ?? []
+        for round in 0..<150 {
+            let raw = try await RawConnection.open(address)
+            if round % 2 == 0 { try await raw.greet() }
+            var bytes: [UInt8]
+            if round % 3 == 0 {
+                bytes = (0..<Int(rng.next() % 300)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            } else {
+                bytes = validBytes
+                let bit = Int(rng.next() % UInt64(bytes.count * 8))
+                bytes[bit / 8] ^= 1 << (bit % 8)
+            }
+            try? await raw.send(bytes)
+            try? await raw.channel.close()
+        }
+        for message in handler.messages {
+            #expect((try? message.validateForWire()) != nil)
+        }
+        let client = PeerTransport.client(secret: nil, logger: quietLogger)
+        #expect(try await client.call(address, method: "echo", body: [9], timeout: .seconds(5)) == [9])
+        await client.shutdown()
+        await server.shutdown()
+    }
+
     @Test func framesBeforeTheHandshakeAreRefused() async throws {
         let (server, handler, address) = try await makeServer()
         let raw = try await RawConnection.open(address)

@@ -15,8 +15,11 @@ import Testing
         for message in sent { client.send([message]) }
         #expect(await eventually { handler.count == sent.count })
         #expect(handler.messages == sent)
-        await client.shutdown()
+        #expect(client.connectedPeers() == [2])
+        #expect(server.inboundConnections == 1)
         await server.shutdown()
+        #expect(await eventually { client.connectedPeers().isEmpty })
+        await client.shutdown()
     }
 
     @Test func messagesToUnknownPeersAreDropped() async throws {
@@ -144,6 +147,119 @@ import Testing
         #expect(await callError(good, openAddress, "echo")?.code == "auth")
 
         for transport in [good, wrong, none, open, server] { await transport.shutdown() }
+    }
+
+    @Test func bindsEveryAddressTheHostResolvesTo() async throws {
+        let localhost = try PeerAddress.resolveAll(host: "localhost", port: 7070)
+        #expect(localhost.contains { $0.ipAddress == "127.0.0.1" })
+        #expect(try PeerAddress.resolveAll(host: "::1", port: 1).map(\.hostPort) == ["[::1]:1"])
+
+        let handler = RecordingHandler()
+        let server = PeerTransport(host: "localhost", port: 0, secret: nil, handler: handler, logger: quietLogger)
+        let port = try await server.start()
+        let client = PeerTransport.client(secret: nil, logger: quietLogger)
+        #expect(try await client.call("127.0.0.1:\(port)", method: "echo", body: [1], timeout: .seconds(5)) == [1])
+        #expect(try await client.call("localhost:\(port)", method: "echo", body: [2], timeout: .seconds(5)) == [2])
+        if localhost.contains(where: { $0.ipAddress == "::1" }) {
+            #expect(try await client.call("[::1]:\(port)", method: "echo", body: [3], timeout: .seconds(5)) == [3])
+        }
+        await client.shutdown()
+        await server.shutdown()
+
+        // An IPv6 loopback bind, reached by its bracketed address.
+        let v6 = PeerTransport(host: "::1", port: 0, secret: nil, handler: handler, logger: quietLogger)
+        if let v6Port = try? await v6.start() {
+            let client = PeerTransport.client(secret: nil, logger: quietLogger)
+            #expect(try await client.call("[::1]:\(v6Port)", method: "echo", body: [4], timeout: .seconds(5)) == [4])
+            await client.shutdown()
+        }
+        await v6.shutdown()
+    }
+
+    @Test func addressesParseLikeTheCommandLine() {
+        #expect(PeerAddress("127.0.0.1:7070") == PeerAddress(host: "127.0.0.1", port: 7070))
+        #expect(PeerAddress("[::1]:7071") == PeerAddress(host: "::1", port: 7071))
+        #expect(PeerAddress("node-1.example:7072")?.description == "node-1.example:7072")
+        for bad in ["", "host", "host:", ":7070", "host:0", "host:70000", "::1:7070", "[::1]7070"] {
+            #expect(PeerAddress(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func theHandlerSeesTheCallersAddress() async throws {
+        final class Who: PeerHandler {
+            func receive(_ messages: [Message]) async {}
+            func handle(method: String, body: [UInt8], from address: String) async throws -> [UInt8] { Array(address.utf8) }
+        }
+        let server = PeerTransport(host: "127.0.0.1", port: 0, secret: nil, handler: Who(), logger: quietLogger)
+        let port = try await server.start()
+        let client = PeerTransport.client(secret: nil, logger: quietLogger)
+        let from = String(decoding: try await client.call("127.0.0.1:\(port)", method: "who", body: [], timeout: .seconds(5)), as: UTF8.self)
+        #expect(from.hasPrefix("127.0.0.1:"))
+        await client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func aMessageTooLargeForAFrameIsDroppedNotSent() async throws {
+        let (server, handler, address) = try await makeServer()
+        let client = PeerTransport(host: "127.0.0.1", port: 0, secret: nil, handler: RecordingHandler(), logger: quietLogger,
+                                   maxFrameSize: 1 << 16)
+        client.setPeers([2: address])
+        let huge = Message(type: .append, to: 2, from: 1, term: 1, index: 0,
+                           entries: [Entry(term: 1, index: 1, data: Array(repeating: 0, count: 100_000))])
+        client.send([heartbeat(1), huge, heartbeat(2)])
+        #expect(await eventually { handler.count == 2 })
+        #expect(handler.messages == [heartbeat(1), heartbeat(2)])
+        #expect(client.droppedMessages == 1)
+        // Many small messages queued together go out in frames the limit allows.
+        for i in 3..<2003 { client.send([heartbeat(i)]) }
+        #expect(await eventually { handler.count == 2002 })
+        #expect(client.droppedMessages == 1)
+        await #expect(throws: PeerCallError.self) {
+            try await client.call(address, method: "echo", body: Array(repeating: 0, count: 100_000), timeout: .seconds(5))
+        }
+        await client.shutdown()
+        await server.shutdown()
+    }
+
+    @Test func runServesUntilCancelledThenClosesEverything() async throws {
+        let server = PeerTransport(host: "127.0.0.1", port: 0, secret: nil, handler: RecordingHandler(), logger: quietLogger)
+        let port = try await server.start()
+        let running = Task { try await server.run() }
+        let client = PeerTransport.client(secret: nil, logger: quietLogger)
+        #expect(try await client.call("127.0.0.1:\(port)", method: "echo", body: [1], timeout: .seconds(5)) == [1])
+        running.cancel()
+        try await running.value
+        #expect(await callError(client, "127.0.0.1:\(port)", "echo")?.code == "unavailable")
+        await client.shutdown()
+    }
+
+    /// Without a secret, a connection from a non-loopback address is refused (tested where the
+    /// machine has such an address to connect from).
+    @Test func withoutASecretOnlyLoopbackPeersAreAccepted() async throws {
+        let devices = (try? System.enumerateDevices()) ?? []
+        guard let ip = devices.compactMap({ $0.address }).first(where: { address in
+            if case .v4 = address { return !address.isLoopback } else { return false }
+        })?.ipAddress else {
+            print("no non-loopback IPv4 address among \(devices.map { "\($0.name) \(String(describing: $0.address))" })")
+            return
+        }
+        let open = PeerTransport(host: "0.0.0.0", port: 0, secret: nil, handler: RecordingHandler(), logger: quietLogger)
+        let port = try await open.start()
+        let client = PeerTransport.client(secret: nil, logger: quietLogger)
+        #expect(try await client.call("127.0.0.1:\(port)", method: "echo", body: [1], timeout: .seconds(5)) == [1])
+        let refused = await callError(client, "\(ip):\(port)", "echo")
+        #expect(refused?.code == "auth")
+        #expect(refused?.message.contains("loopback") == true, "\(String(describing: refused))")
+        await client.shutdown()
+        await open.shutdown()
+
+        // With a secret, the same address is fine.
+        let closed = PeerTransport(host: "0.0.0.0", port: 0, secret: "s", handler: RecordingHandler(), logger: quietLogger)
+        let closedPort = try await closed.start()
+        let member = PeerTransport.client(secret: "s", logger: quietLogger)
+        #expect(try await member.call("\(ip):\(closedPort)", method: "echo", body: [2], timeout: .seconds(5)) == [2])
+        await member.shutdown()
+        await closed.shutdown()
     }
 
     @Test func theHandshakeProofsBindBothNonces() {

@@ -7,6 +7,9 @@ public enum PeerMethod {
     /// Body: a `ClusterRPC.JoinRequest` from a node started with `--seed-addr`; answer: a
     /// `ClusterRPC.JoinResponse` once it is a learner.
     public static let joinRequest = "join.request"
+    /// Body empty; answer: the leader's commit index confirmed by a quorum (8 bytes, little
+    /// endian), for a follower's linearizable read.
+    public static let readIndex = "read.index"
     /// Body empty; answer: the status JSON object (UTF-8), PySyncObj key names (API.md).
     public static let status = "status"
     /// Body: the joining node's `host:port` (UTF-8); answer: JSON, once the change is committed.

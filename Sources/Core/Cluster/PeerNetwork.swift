@@ -9,6 +9,15 @@ public protocol PeerNetwork: Sendable {
     /// A request/response call to any address (forwarded writes, join, status, snapshot reads).
     /// Throws PeerCallError on a remote error, timeout or connection failure.
     func call(_ address: String, method: String, body: [UInt8], timeout: Duration) async throws -> [UInt8]
+    /// The peers whose connection is up (handshake done) right now: the status's
+    /// `partner_node_status_server_<addr>`, and whom to report unreachable to Raft.
+    func connectedPeers() -> Set<NodeID>
+}
+
+extension PeerNetwork {
+    /// For networks that cannot tell (in-memory test doubles): none. Only status output should
+    /// depend on this, never whether messages are sent.
+    public func connectedPeers() -> Set<NodeID> { [] }
 }
 
 /// What the transport delivers to the node.

@@ -144,6 +144,8 @@ extension StandaloneNode: PeerHandler {
             throw PeerCallError(code: "bad_request", message: """
                 \(address) is not a member; start it with --seed-addr=\(options.advertisedAddress) (any member) and it asks to be added itself
                 """)
+        case PeerMethod.readIndex:
+            return try await answerReadIndex()
         case PeerMethod.status:
             var out: [UInt8] = []
             JSONValue.object(status(advertisedAddress: options.advertisedAddress)).appendJSON(to: &out)

@@ -59,6 +59,10 @@ public actor StandaloneNode {
     /// Set by `close()`: no more writes, and the background services stop touching the indices.
     var closed = false
 
+    /// Linearizable reads waiting for the leader to confirm its commit index, by context.
+    var readWaiters: [[UInt8]: CheckedContinuation<UInt64, any Error>] = [:]
+    var nextReadID: UInt64 = 0
+
     /// Callers of `waitForApplied`, by waiter id.
     var appliedWaiters: [Int: AppliedWaiter] = [:]
 
@@ -164,20 +168,20 @@ public actor StandaloneNode {
         self.raft = raft
         // Replay what the log holds beyond the indices' commit points (a restarted cluster
         // member applies what it knows is committed; the rest comes from the leader).
-        try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { _ in }, confChange: { _ in }) { _, _, _, _ in }
+        try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { _ in }, confChange: { _ in }, readStates: { _ in }) { _, _, _, _ in }
         // A lone voter elects itself as soon as its election timeout passes; run those ticks
         // now rather than wait for a timer.
         if raft.confState.voters == [identity.nodeID] {
             var ticks = 0
             while raft.role != .leader && ticks < 10 * max(config.electionTick, 1) {
                 raft.tick()
-                try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { _ in }, confChange: { _ in }) { _, _, _, _ in }
+                try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { _ in }, confChange: { _ in }, readStates: { _ in }) { _, _, _, _ in }
                 ticks += 1
             }
             guard raft.role == .leader else {
                 throw NodeError.notLeader("a standalone node did not elect itself after \(ticks) ticks")
             }
-            try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { _ in }, confChange: { _ in }) { _, _, _, _ in }
+            try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { _ in }, confChange: { _ in }, readStates: { _ in }) { _, _, _, _ in }
             lastLeader = raft.leader
             leaderChanges = 1
             leaderKnown.store(true, ordering: .releasing)
@@ -287,7 +291,7 @@ public actor StandaloneNode {
         let network = network
         do {
             try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { network?.send($0) },
-                           confChange: { try applyMembership($0) }) { index, term, bytes, outcome in
+                           confChange: { try applyMembership($0) }, readStates: { resolveReads($0) }) { index, term, bytes, outcome in
                 logBytesSinceCommit += bytes
                 acknowledge(Acknowledgement(logIndex: index, outcome: outcome), term: term)
             }
@@ -351,6 +355,7 @@ public actor StandaloneNode {
     /// `confChange` for each committed membership change.
     private static func drain(raft: RaftNode, log: DurableRaftLog, stateMachine: NodeStateMachine,
                               send: ([Message]) -> Void, confChange: (ConfChange) throws -> Void,
+                              readStates: ([ReadState]) -> Void,
                               acknowledge: (UInt64, UInt64, Int, NodeStateMachine.Outcome) -> Void) throws {
         while raft.hasReady {
             let ready = raft.ready()
@@ -372,6 +377,7 @@ public actor StandaloneNode {
                 }
                 acknowledge(entry.index, entry.term, entry.data.count, outcome)
             }
+            if !ready.readStates.isEmpty { readStates(ready.readStates) }
             raft.advance(ready)
         }
     }

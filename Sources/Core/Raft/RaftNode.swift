@@ -149,7 +149,9 @@ public final class RaftNode {
             snapshot: log.unstable.snapshot,
             committedEntries: log.nextCommittedEntries(),
             messages: messages,
-            readStates: readStates)
+            readStates: readStates,
+            mustSync: !log.unstable.entries.isEmpty || log.unstable.snapshot != nil
+                || hard.term != previousHardState.term || hard.vote != previousHardState.vote)
         previousSoftState = soft
         previousHardState = hard
         messages = []

@@ -18,8 +18,24 @@ public struct Ready: Sendable {
     public var messages: [Message]
     public var readStates: [ReadState]
 
-    /// Whether anything must be fsynced before `messages` may be sent.
-    public var mustSync: Bool { hardState != nil || !entries.isEmpty || snapshot != nil }
+    /// Whether anything must be fsynced before `messages` may be sent: new entries, a
+    /// snapshot, or a new term or vote. A hard state whose only change is the commit index is
+    /// written but need not be synced (as in etcd): a commit index lost in a crash is learned
+    /// again, since a committed entry is durable on a quorum and is committed anew by the next
+    /// leader. Syncing it anyway cost a lone voter a second fsync per write.
+    public var mustSync: Bool
+
+    public init(softState: SoftState?, hardState: HardState?, entries: [Entry], snapshot: Snapshot?,
+                committedEntries: [Entry], messages: [Message], readStates: [ReadState], mustSync: Bool) {
+        self.softState = softState
+        self.hardState = hardState
+        self.entries = entries
+        self.snapshot = snapshot
+        self.committedEntries = committedEntries
+        self.messages = messages
+        self.readStates = readStates
+        self.mustSync = mustSync
+    }
 
     /// Whether there is anything at all to do.
     public var isEmpty: Bool {

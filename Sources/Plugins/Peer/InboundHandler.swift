@@ -32,7 +32,7 @@ final class InboundHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        remote = channel.remoteAddress.map { "\($0)" } ?? "unknown"
+        remote = channel.remoteAddress?.hostPort ?? "unknown"
         if !server.handshake.isAuthenticated && channel.remoteAddress?.isLoopback != true {
             server.logger.warning("refused a peer connection from a non-loopback address: no cluster secret is set",
                                   metadata: ["remote": "\(remote)"])

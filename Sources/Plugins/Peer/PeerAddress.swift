@@ -82,6 +82,13 @@ struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension SocketAddress {
+    /// `ip:port` (`[ip]:port` for IPv6), the form peers and logs use; NIO's own description
+    /// adds the family and the host name.
+    var hostPort: String {
+        guard let ip = ipAddress, let port else { return "\(self)" }
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+
     /// Whether the address is a loopback one (127.0.0.0/8, ::1, or IPv4-mapped loopback): the
     /// only peers a node without a cluster secret accepts.
     var isLoopback: Bool {

@@ -84,13 +84,28 @@ final class PeerLink: Sendable {
 
     var isPeer: Bool { state.withLock { $0.isPeer } }
 
+    /// Whether the connection is up (handshake done).
+    var isConnected: Bool {
+        state.withLock { s in
+            if case .ready = s.phase { return true }
+            return false
+        }
+    }
+
     // MARK: Raft messages
 
-    /// Queues messages for the peer; drops them while the peer is unreachable or its queue is full.
-    func enqueue(_ messages: [Message]) {
+    /// Queues messages for the peer; drops them while the peer is unreachable or its queue is
+    /// full, and drops any message too large for one frame (which the peer would
+    /// refuse, closing the connection, again after every reconnect).
+    func enqueue(_ batch: [Message]) {
+        // `byteSize` leaves out a few fields (a snapshot's member ids): 4 KiB of slack covers them.
+        let limit = settings.maxBodySize - 4096
+        let messages = batch.contains { $0.byteSize > limit } ? batch.filter { $0.byteSize <= limit } : batch
+        let tooLarge = batch.count - messages.count
         let bytes = messages.reduce(0) { $0 + $1.byteSize }
         enum Next { case nothing, connect, drain(any Channel) }
         let next: Next = state.withLock { s in
+            s.dropped += tooLarge
             switch s.phase {
             case .backingOff, .closed:
                 s.dropped += messages.count
@@ -98,7 +113,7 @@ final class PeerLink: Sendable {
             case .idle, .connecting, .ready:
                 break
             }
-            guard s.queuedBytes + bytes <= settings.maxQueuedBytes else {
+            guard !messages.isEmpty, s.queuedBytes + bytes <= settings.maxQueuedBytes else {
                 s.dropped += messages.count
                 return .nothing
             }
@@ -139,11 +154,13 @@ final class PeerLink: Sendable {
         for request in requests {
             channel.write(request.framed(allocator: channel.allocator), promise: nil)
         }
+        // Half the frame limit leaves room for the encoding's overhead over `byteSize`.
+        let target = min(settings.raftFrameTarget, settings.maxBodySize / 2)
         var start = 0
         while start < messages.count {
             var end = start
             var size = 0
-            while end < messages.count && (end == start || size + messages[end].byteSize <= settings.raftFrameTarget) {
+            while end < messages.count && (end == start || size + messages[end].byteSize <= target) {
                 size += messages[end].byteSize
                 end += 1
             }

@@ -56,7 +56,7 @@ final class PeerServer: Sendable {
         }
         state.withLock { $0.listeners.append(contentsOf: bound) }
         logger.info("peer transport listening", metadata: [
-            "addresses": "\(bound.compactMap { $0.localAddress.map { "\($0)" } }.joined(separator: ", "))",
+            "addresses": "\(bound.compactMap { $0.localAddress?.hostPort }.joined(separator: ", "))",
         ])
         return boundPort
     }
@@ -84,6 +84,8 @@ final class PeerServer: Sendable {
         }
         if !accepted { channel.close(promise: nil) }
     }
+
+    var connectionCount: Int { state.withLock { $0.connections.count } }
 
     func unregister(_ channel: any Channel) {
         _ = state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }

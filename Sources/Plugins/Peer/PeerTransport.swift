@@ -157,6 +157,17 @@ public final class PeerTransport: PeerNetwork, Transport {
         return try await link.call(id: id, method: method, body: body, timeout: TimeAmount(timeout))
     }
 
+    public func connectedPeers() -> Set<NodeID> {
+        let links: [(NodeID, PeerLink)] = state.withLock { s in
+            s.peers.compactMap { id, address in s.links[address].map { (id, $0) } }
+        }
+        return Set(links.filter { $0.1.isConnected }.map(\.0))
+    }
+
+    /// The connections other nodes (or admin commands) have open to this one, handshake done
+    /// or not.
+    public var inboundConnections: Int { server?.connectionCount ?? 0 }
+
     /// Raft messages dropped so far because a peer was unreachable or its queue was full.
     public var droppedMessages: Int {
         state.withLock { s in s.links.values.reduce(0) { $0 + $1.droppedMessages } }

@@ -18,7 +18,7 @@ extension RESTAPI {
     func getDocument(_ call: Call) async throws -> Response {
         let index = try openIndex(call)
         let id = try call.parameter("id")
-        try consistency(call)
+        try await consistency(call)
         // Real time: the writer answers from its buffer too, before any refresh.
         guard let stored = try index.writer.storedDocument(id: id) else {
             throw APIError.documentNotFound(index: index.name, id: id)
@@ -169,12 +169,20 @@ extension RESTAPI {
         return failure
     }
 
-    /// `consistency=strong` is linearizable here without a round trip: a one-voter node is
-    /// its own leader and applies a write before acknowledging it.
-    func consistency(_ call: Call) throws(APIError) {
+    /// `consistency=strong`: the read waits for a ReadIndex barrier (the leader confirms its
+    /// commit index with a quorum; this node applies up to it), so it sees every write
+    /// acknowledged before it on any node. Returns the barrier's log index, nil for a local read.
+    @discardableResult
+    func consistency(_ call: Call) async throws -> UInt64? {
         switch call.query["consistency"]?.lowercased() {
-        case nil, "local", "eventual", "strong": return
-        case let other?: throw .invalidParameter("consistency", "'\(other)' is not one of local, strong")
+        case nil, "local", "eventual": return nil
+        case "strong", "linearizable":
+            do {
+                return try await node.readBarrier()
+            } catch let error as NodeError {
+                throw APIError.unavailable("not_ready", "a linearizable read needs a leader: \(error)")
+            }
+        case let other?: throw APIError.invalidParameter("consistency", "'\(other)' is not one of local, strong")
         }
     }
 }

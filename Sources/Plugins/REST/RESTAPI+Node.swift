@@ -20,13 +20,34 @@ extension RESTAPI {
         return call.reply([("cluster", .object(await node.status(advertisedAddress: advertisedAddress)))])
     }
 
-    /// Membership changes need the peer transport, which a standalone node does not run yet.
+    /// `PUT /cluster/<host:port>`: the admin `join`. A node joins by being started with
+    /// `--seed-addr`; this answers whether `<node>` is a member, and says how otherwise.
     func addNode(_ call: Call) async throws -> Response {
-        throw APIError.unavailable("membership_unavailable", "adding node '\(try call.parameter("node"))' needs the peer transport, which this build does not have yet", retryAfter: 60)
+        let address = try call.parameter("node")
+        let reply = try await membership { try await node.handle(method: PeerMethod.join, body: Array(address.utf8), from: "rest") }
+        return call.reply([("cluster", reply)])
     }
 
+    /// `DELETE /cluster/<host:port>`: removes the member (through the leader); its id is never
+    /// readmitted.
     func removeNode(_ call: Call) async throws -> Response {
-        throw APIError.unavailable("membership_unavailable", "removing node '\(try call.parameter("node"))' needs the peer transport, which this build does not have yet", retryAfter: 60)
+        let address = try call.parameter("node")
+        let reply = try await membership { try await node.handle(method: PeerMethod.leave, body: Array(address.utf8), from: "rest") }
+        return call.reply([("cluster", reply)])
+    }
+
+    private func membership(_ change: () async throws -> [UInt8]) async throws -> JSONValue {
+        do {
+            let bytes = try await change()
+            return (try? bytes.withUnsafeBufferPointer { try JSONParser.parse($0) }) ?? .object([])
+        } catch let error as PeerCallError {
+            switch error.code {
+            case "not_found": throw APIError(status: .notFound, code: "node_not_found", kind: .invalidRequest, reason: error.message)
+            case "bad_request", "removed": throw APIError.badRequest("invalid_node", error.message)
+            case "outcome_unknown": throw APIError.unavailable("outcome_unknown", error.message)
+            default: throw APIError.unavailable("not_ready", error.message)
+            }
+        }
     }
 
     func takeSnapshot(_ call: Call) async throws -> Response {

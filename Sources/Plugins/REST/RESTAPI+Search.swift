@@ -5,7 +5,12 @@ import Hummingbird
 extension RESTAPI {
     func search(_ call: Call) async throws -> Response {
         let index = try openIndex(call)
-        try consistency(call)
+        if let barrier = try await consistency(call) {
+            // Searches see what a refresh published: make one cover the barrier.
+            do { try await node.waitUntilSearchable(barrier) } catch {
+                throw APIError.unavailable("not_ready", "a linearizable search could not be made current: \(error)")
+            }
+        }
         var weightingOverride: WeightingConfig?
         if call.request.method == .post {
             let body = try await bodies.read(call.request)

@@ -27,7 +27,9 @@ import Testing
         var options = NodeMaintenanceTests.options()
         options.advertisedAddress = address
         options.seedAddress = seed
-        options.tickInterval = .milliseconds(5)
+        // Election timeouts of 200-400 ms: short, yet not shorter than a loaded test machine's
+        // scheduling delays (5 ms ticks kept the group electing when every suite ran at once).
+        options.tickInterval = .milliseconds(20)
         options.refreshInterval = .milliseconds(50)
         options.writeTimeout = .seconds(5)
         let node = try StandaloneNode(root: "/\(address)", fileIO: io, registry: try builtinRegistry(), options: options)
@@ -44,7 +46,7 @@ import Testing
         let b = try await start("b:1", seed: "a:1", hub: hub, io: io)
         let c = try await start("c:1", seed: "a:1", hub: hub, io: io)
         let members = [a, b, c]
-        let formed = await NodeMaintenanceTests.eventually(20) {
+        let formed = await NodeMaintenanceTests.eventually(60) {
             for member in members {
                 guard member.node.isReady, await member.node.votersCount == 3 else { return false }
             }
@@ -72,6 +74,14 @@ import Testing
         for member in members {
             #expect(await member.node.waitForApplied(last, timeout: .seconds(10)))
             for id in [1, 15, 30] { #expect(try Self.stored(member, "\(id)"), "\(member.address) has \(id)") }
+        }
+        // A linearizable read on a follower sees a write the leader just acknowledged.
+        let leader = try #require(await Self.leader(of: members))
+        for follower in members where follower !== leader {
+            let ack = try await leader.node.write(NodeStateMachineTests.put("books", 100...100))
+            let barrier = try await follower.node.readBarrier()
+            #expect(barrier >= ack.logIndex)
+            #expect(try Self.stored(follower, "100"))
         }
         // The same status everywhere: one leader, three partners' worth of keys on it.
         var leaders = Set<String>()

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import Testing
 
@@ -46,6 +49,14 @@ import Testing
                 let fields = try await eventually { try await node.client.get("/indices/books/documents/d\(i)") } until: { $0.status == 200 }
                 #expect(fields.status == 200, "d\(i) on port \(node.httpPort)")
             }
+        }
+        // A linearizable read on another node sees a write acknowledged a moment ago, at once.
+        for i in 0..<5 {
+            try Envelope.expect(try await nodes[i % 3].client.put("/indices/books/documents/lin\(i)", json: ["title": "Linear \(i)"]), 202)
+            let reader = nodes[(i + 1) % 3].client
+            try Envelope.expect(try await reader.get("/indices/books/documents/lin\(i)?consistency=strong"), 200)
+            let found = try await reader.search("books", ["query": "title:linear", "consistency": "strong", "page_len": "0"])
+            #expect(found["total"] as? Int == i + 1)
         }
         var statuses: [[String: Any]] = []
         for node in nodes { statuses.append(try await Self.status(node)) }
@@ -98,6 +109,74 @@ import Testing
         try leader.launch()
         try await leader.waitUntilReady()
         try await Self.expectAll(written, on: leader)
+    }
+
+    /// A leader stopped (SIGSTOP) past the election timeout is replaced; resumed, it learns of
+    /// the new term, steps down and catches up, and what it held in between is not lost.
+    @Test func aStoppedLeaderIsReplacedAndCatchesUpWhenResumed() async throws {
+        let nodes = try await Self.startCluster()
+        defer { for node in nodes { _ = node.pid.map { Glibc.kill($0, SIGCONT) }; node.stop() } }
+        try await nodes[0].client.createIndex("books")
+        let leader = try #require(await Self.leader(among: nodes))
+        let followers = nodes.filter { $0 !== leader }
+        let pid = try #require(leader.pid)
+        #expect(Glibc.kill(pid, SIGSTOP) == 0)
+        let replaced = try await eventually(timeout: 10) { await Self.leader(among: followers) } until: { $0 != nil }
+        #expect(replaced != nil, "the others elect a new leader while the old one is stopped")
+        for i in 0..<5 {
+            try Envelope.expect(try await followers[i % 2].client.put("/indices/books/documents/s\(i)?sync=true", json: ["title": "S \(i)"]), 201)
+        }
+        #expect(Glibc.kill(pid, SIGCONT) == 0)
+        try await Self.expectAll((0..<5).map { "s\($0)" }, on: leader)
+        let status = try await eventually { try await Self.status(leader) } until: { $0["state"] as? Int == 0 }
+        #expect(status["state"] as? Int == 0, "the resumed old leader is a follower")
+    }
+
+    /// Every node killed at once and restarted with the same command lines: the cluster forms
+    /// again by itself, with every acknowledged write.
+    @Test func restartingEveryNodeAtOnceKeepsTheCluster() async throws {
+        let nodes = try await Self.startCluster()
+        defer { for node in nodes { node.stop() } }
+        try await nodes[2].client.createIndex("books")
+        for i in 0..<9 {
+            try Envelope.expect(try await nodes[i % 3].client.put("/indices/books/documents/r\(i)", json: ["title": "R \(i)"]), 202)
+        }
+        for node in nodes { node.kill() }
+        for node in nodes { try node.launch() }
+        for node in nodes { try await node.waitUntilReady() }
+        for node in nodes { try await Self.expectAll((0..<9).map { "r\($0)" }, on: node) }
+        try Envelope.expect(try await nodes[1].client.put("/indices/books/documents/after?sync=true", json: ["title": "After"]), 201)
+    }
+
+    /// A node leaves; its id is never readmitted; wiped, it joins again under a new id.
+    @Test func aNodeLeavesAndRejoinsFromAWipedDirectoryUnderANewID() async throws {
+        let nodes = try await Self.startCluster()
+        defer { for node in nodes { node.stop() } }
+        let leaving = nodes[2]
+        let address = "127.0.0.1:\(leaving.peerPort)"
+        let oldID = try #require(try await Self.status(leaving)["node_id"] as? String)
+        try Envelope.expect(try await nodes[0].client.delete("/cluster/\(address)"), 200)
+        _ = try await eventually { try await Self.status(nodes[0]) } until: { ($0["partner_nodes_count"] as? Int) == 1 }
+        #expect(try await Self.status(nodes[0])["partner_nodes_count"] as? Int == 1)
+        // Restarted as it was, the removed node is not let back in.
+        leaving.kill()
+        try leaving.launch()
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await Self.status(nodes[0])["partner_nodes_count"] as? Int == 1, "a removed id is never readmitted")
+        // Wiped, it is a new node and joins.
+        leaving.kill()
+        try FileManager.default.removeItem(at: leaving.indexDirectory)
+        try leaving.launch()
+        try await leaving.waitUntilReady()
+        let newID = try #require(try await Self.status(leaving)["node_id"] as? String)
+        #expect(newID != oldID)
+        _ = try await eventually { try await Self.status(nodes[0]) } until: { ($0["partner_nodes_count"] as? Int) == 2 }
+        try await nodes[0].client.createIndex("books")
+        // The new member applies the index's creation a moment later; a write it takes is
+        // checked against the indices it has.
+        _ = try await eventually { try await leaving.client.get("/indices/books") } until: { $0.status == 200 }
+        try Envelope.expect(try await leaving.client.put("/indices/books/documents/n1?sync=true", json: ["title": "New"]), 201)
+        try await Self.expectAll(["n1"], on: nodes[1])
     }
 
     final class WriteProgress: Sendable {
