@@ -46,8 +46,13 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts a server in a new directory and waits until it is ready.
     static func start(extraArguments: [String] = [], readyWithin timeout: TimeInterval = 90) async throws -> ServerProcess {
         let server = try ServerProcess(extraArguments: extraArguments)
-        try server.launch()
-        try await server.waitUntilReady(timeout: timeout)
+        do {
+            try server.launch()
+            try await server.waitUntilReady(timeout: timeout)
+        } catch {
+            server.stop()
+            throw error
+        }
         return server
     }
 
