@@ -161,6 +161,18 @@ struct RESTAPITests {
         #expect(deleted["log_index"] is Int)
     }
 
+    /// Without sync, a write is searchable after the next refresh (every second by default).
+    @Test func unsyncedWritesBecomeSearchableWithinARefresh() async throws {
+        let client = try client
+        let name = Fixtures.indexName("refresh")
+        try await client.createIndex(name)
+        let started = Date()
+        try Envelope.expect(try await client.put("/indices/\(name)/documents/1", Fixtures.file("example/doc1.json")), 202)
+        let results = try await eventually(timeout: 5) { try await client.search(name, ["query": "lighthouse"]) } until: { $0["total"] as? Int == 1 }
+        #expect(Results.ids(results) == ["1"])
+        #expect(Date().timeIntervalSince(started) < 3, "visible after \(Date().timeIntervalSince(started)) s")
+    }
+
     /// `sync` accepts `true`, `True`, `1` and `yes`.
     @Test(arguments: ["true", "True", "1", "yes"])
     func syncSpellings(value: String) async throws {

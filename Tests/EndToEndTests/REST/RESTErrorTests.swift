@@ -286,6 +286,24 @@ struct RESTErrorTests {
         #expect(notAnObject.status == 400 && ["invalid_config", "invalid_body"].contains(notAnObject.errorCode ?? ""), "\(notAnObject)")
     }
 
+    /// A weighting override that names an unknown class or a bad argument is a 400 naming the key.
+    @Test func badWeightingOverride() async throws {
+        let client = try client
+        let name = Fixtures.indexName("weighting")
+        try await client.createExampleIndex(name)
+        let cases: [(String, String, String)] = [
+            ("weighting:\n  default:\n    class: nope.Weighting\n", "application/yaml", "nope.Weighting"),
+            (#"{"default": {"class": "bm25f", "args": {"B": "x"}}}"#, "application/json", "B"),
+            (#"{"weighting": "#, "application/json", ""),
+        ]
+        for (body, contentType, named) in cases {
+            let response = try await client.post("/indices/\(name)/search?query=glacier", Data(body.utf8), contentType)
+            #expect(response.status == 400 && ["invalid_body", "invalid_config"].contains(response.errorCode ?? ""), "\(response)")
+            #expect(named.isEmpty || response.errorReason?.contains(named) == true, "names \(named): \(response)")
+        }
+        #expect(await (try LiveServer.server).isReady())
+    }
+
     @Test func patchNeedsEveryFieldStored() async throws {
         let client = try client
         let name = Fixtures.indexName("unstored")
@@ -388,6 +406,25 @@ struct RESTErrorTests {
         try await expectError(try await client.send("DELETE", "/"), 405, "method_not_allowed")
         try await expectError(try await client.send("POST", "/health/readiness"), 405, "method_not_allowed")
         try await expectError(try await client.send("PUT", "/indices/x/search", body: Data("{}".utf8), contentType: "application/json"), 405, "method_not_allowed")
+    }
+
+    /// A node that is not HOST:PORT is a 400, before anything is proposed.
+    @Test func membershipWithABadNodeAddress() async throws {
+        let client = try client
+        for node in ["notanaddress", "127.0.0.1:99999", "host:port"] {
+            let response = try await client.send("PUT", "/cluster/\(node)")
+            #expect(response.status == 400 && ["invalid_node", "invalid_parameter"].contains(response.errorCode ?? ""), "PUT /cluster/\(node): \(response)")
+        }
+        // (Removing an address that is no member's, well formed or not, finds nothing: a 404.)
+        let malformed = try await client.send("DELETE", "/cluster/host:port")
+        #expect([400, 404].contains(malformed.status), "\(malformed)")
+        // A node that is not a member: PUT says how to add one (start it with --seed-addr), DELETE does not find it.
+        let notMember = try await client.send("PUT", "/cluster/127.0.0.1:1")
+        try await expectError(notMember, 400, "invalid_node")
+        #expect(notMember.errorReason?.contains("--seed-addr") == true, "\(notMember)")
+        let unknown = try await client.send("DELETE", "/cluster/127.0.0.1:1")
+        #expect(unknown.status == 404, "\(unknown)")
+        #expect(await (try LiveServer.server).isReady())
     }
 
     @Test func snapshotNotTakenYet() async throws {
