@@ -25,6 +25,8 @@ extension RESTAPI {
         try IndexName.validate(name)
         let sync = try isSync(call)
         let body = try await bodies.read(call.request)
+        let format = try BodyReader.format(of: call.request, body: body)
+        guard format != .ndjson else { throw APIError.invalidBody("an index config is one YAML or JSON document, not NDJSON") }
         let text = try BodyReader.text(body)
         if node.stateMachine.index(named: name) != nil {
             throw APIError(status: .conflict, code: "index_already_exists", kind: .invalidRequest, reason: "index '\(name)' already exists")
@@ -33,6 +35,8 @@ extension RESTAPI {
         let uses: [String]
         do {
             (config, uses) = try RegistryUsage.recording { try IndexConfigLoader(registry: registry).load(text: text) }
+        } catch let error as ConfigError {
+            throw Self.configError(error, what: "index config")
         } catch {
             throw APIError.badRequest("invalid_config", "index config: \(error)")
         }
@@ -72,5 +76,14 @@ extension RESTAPI {
         let (status, payload) = try written(acks[0], sync: sync, created: false)
         return call.reply(status, payload)
     }
-}
 
+    /// A body that is not YAML or JSON at all (or an alias bomb, or nesting past the bound) is
+    /// `invalid_body`; one that parses but is not a valid config is `invalid_config`.
+    static func configError(_ error: ConfigError, what: String) -> APIError {
+        switch error {
+        case .syntax: .invalidBody("\(what): \(error)")
+        case .invalid(let path, _) where path == "(document)": .invalidBody("\(what): \(error)")
+        default: .badRequest("invalid_config", "\(what): \(error)")
+        }
+    }
+}
