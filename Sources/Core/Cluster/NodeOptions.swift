@@ -28,6 +28,9 @@ public struct NodeOptions: Sendable {
     public var heartbeatTick: Int = 1
     /// How long a write waits to be committed before its outcome is reported unknown.
     public var writeTimeout: Duration = .seconds(10)
+    /// What this node's registry holds (`Registry.componentNames()`), reported when it founds
+    /// or joins a cluster.
+    public var components: [String] = []
     /// Where the backup zip is written for the admin `snapshot` command (`--snapshot-file`).
     public var snapshotFile: String = "/tmp/cockatrice/snapshot.zip"
 

@@ -6,9 +6,39 @@
 /// anything.
 public struct PeerAddressBook: Sendable, Equatable {
     public private(set) var addresses: [NodeID: String]
+    /// What each member's registry holds (`kind:name`, aliases included), as it reported when it
+    /// joined; a member missing here is not checked.
+    public private(set) var components: [NodeID: Set<String>] = [:]
 
     public init(addresses: [NodeID: String] = [:]) {
         self.addresses = addresses
+    }
+
+    /// A membership change's context: the member's address, then its registry's names, one a line.
+    public static func context(address: String, components: [String]) -> [UInt8] {
+        Array(([address] + components).joined(separator: "\n").utf8)
+    }
+
+    /// The address and components of a membership change's context (nil if it is not UTF-8 or
+    /// names no address).
+    static func parseContext(_ bytes: [UInt8]) -> (address: String, components: [String])? {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        let lines = text.split(separator: "\n").map(String.init)
+        guard let address = lines.first, !address.isEmpty else { return nil }
+        return (address, Array(lines.dropFirst()))
+    }
+
+    public mutating func setComponents(_ id: NodeID, _ names: [String]) {
+        components[id] = Set(names)
+    }
+
+    /// The members that lack any of `uses` (`kind:name`s), with what they lack.
+    public func lacking(_ uses: [String], among members: [NodeID]) -> [(address: String, missing: [String])] {
+        members.compactMap { id in
+            guard let have = components[id] else { return nil }
+            let missing = uses.filter { !have.contains($0) }
+            return missing.isEmpty ? nil : (addresses[id] ?? "node \(id)", missing)
+        }
     }
 
     static let fileName = "peers"
@@ -28,6 +58,7 @@ public struct PeerAddressBook: Sendable, Equatable {
 
     public mutating func remove(_ id: NodeID) {
         addresses.removeValue(forKey: id)
+        components.removeValue(forKey: id)
     }
 
     static func load(in directory: IndexDirectory) throws(StoreError) -> PeerAddressBook {
@@ -35,12 +66,20 @@ public struct PeerAddressBook: Sendable, Equatable {
         let file = try directory.openInput(fileName, kind: fileName, segment: "", checksum: true)
         var input = DataInput(UnsafeRawBufferPointer(rebasing: file.file.bytes[file.body]), file: directory.filePath(fileName))
         let count = try input.readVInt(max: input.remaining)
-        var addresses: [NodeID: String] = [:]
+        var book = PeerAddressBook()
         for _ in 0..<count {
             let id = try input.readUInt64()
-            addresses[id] = try input.readString(max: 1024)
+            book.addresses[id] = try input.readString(max: 1024)
         }
-        return PeerAddressBook(addresses: addresses)
+        let withComponents = try input.readVInt(max: input.remaining)
+        for _ in 0..<withComponents {
+            let id = try input.readUInt64()
+            let names = try input.readVInt(max: input.remaining)
+            var set = Set<String>()
+            for _ in 0..<names { set.insert(try input.readString(max: 1024)) }
+            book.components[id] = set
+        }
+        return book
     }
 
     func save(in directory: IndexDirectory) throws(StoreError) {
@@ -49,6 +88,12 @@ public struct PeerAddressBook: Sendable, Equatable {
         for (id, address) in addresses.sorted(by: { $0.key < $1.key }) {
             body.writeUInt64(id)
             body.writeString(address)
+        }
+        body.writeVInt(components.count)
+        for (id, names) in components.sorted(by: { $0.key < $1.key }) {
+            body.writeUInt64(id)
+            body.writeVInt(names.count)
+            for name in names.sorted() { body.writeString(name) }
         }
         let header = FileHeader(kind: Self.fileName, codecName: "none", codecVersion: 1, segment: "")
         try directory.atomicWrite(Self.fileName, contents: IndexDirectory.fileImage(header: header, body: body.bytes))

@@ -10,6 +10,13 @@ extension StandaloneNode: PeerHandler {
         network.setPeers(peerAddresses)
     }
 
+    /// The members whose registries lack a component of `uses` (`kind:name`s, from
+    /// `RegistryUsage.recording`), so an index config they could not load is refused before it
+    /// is logged (a member that cannot apply a committed entry stops).
+    public func membersLacking(_ uses: [String]) -> [(address: String, missing: [String])] {
+        peers.lacking(uses, among: raft.confState.members)
+    }
+
     /// Whether this node leads its group now.
     public var isLeader: Bool { raft.role == .leader }
 
@@ -47,7 +54,8 @@ extension StandaloneNode: PeerHandler {
         let matches = raft.progressMatches
         for learner in raft.confState.learners {
             guard let match = matches[learner], match >= raft.commitIndex else { continue }
-            let change = ConfChange(type: .addVoter, nodeID: learner, context: Array((peers[learner] ?? "").utf8))
+            let change = ConfChange(type: .addVoter, nodeID: learner,
+                                    context: PeerAddressBook.context(address: peers[learner] ?? "", components: peers.components[learner].map { $0.sorted() } ?? []))
             // Refused while another membership change is pending; the next tick tries again.
             if (try? raft.proposeConfChange(change)) != nil {
                 logger.info("promoting a caught-up learner to voter", metadata: ["node": "\(learner)", "address": "\(peers[learner] ?? "?")"])
@@ -60,9 +68,11 @@ extension StandaloneNode: PeerHandler {
     func applyMembership(_ change: ConfChange) throws {
         switch change.type {
         case .addLearner, .addVoter:
-            guard !change.context.isEmpty, let address = String(validating: change.context, as: UTF8.self) else { return }
-            guard peers[change.nodeID] != address else { return }
+            guard let (address, components) = PeerAddressBook.parseContext(change.context) else { return }
+            let known = peers.components[change.nodeID]
+            guard peers[change.nodeID] != address || (!components.isEmpty && known != Set(components)) else { return }
             peers.set(change.nodeID, address)
+            if !components.isEmpty { peers.setComponents(change.nodeID, components) }
         case .removeNode:
             guard peers[change.nodeID] != nil else { return }
             peers.remove(change.nodeID)
@@ -191,7 +201,8 @@ extension StandaloneNode: PeerHandler {
             if log.snapshot().metadata.index > 0 {
                 throw PeerCallError(code: "unsupported", message: "this cluster's log was compacted; adding a node needs InstallSnapshot, which this build lacks")
             }
-            let change = ConfChange(type: .addLearner, nodeID: request.nodeID, context: Array(request.address.utf8))
+            let change = ConfChange(type: .addLearner, nodeID: request.nodeID,
+                                    context: PeerAddressBook.context(address: request.address, components: request.components))
             do {
                 try raft.proposeConfChange(change)
             } catch {
@@ -237,7 +248,7 @@ extension StandaloneNode: PeerHandler {
     /// A new node asks the seed (any member) to be added; repeats until it is.
     func joinThroughSeed() async {
         guard joining, let seed = options.seedAddress, let network else { return }
-        let request = ClusterRPC.JoinRequest(nodeID: nodeID, address: options.advertisedAddress, components: [])
+        let request = ClusterRPC.JoinRequest(nodeID: nodeID, address: options.advertisedAddress, components: options.components)
         do {
             let reply = try ClusterRPC.JoinResponse.decode(
                 try await network.call(seed, method: PeerMethod.joinRequest, body: request.encoded(), timeout: .seconds(15)))

@@ -132,11 +132,13 @@ public actor StandaloneNode {
             if options.seedAddress == nil {
                 // No state and no seed: this node founds a new cluster, with its address in the
                 // founding entry so that nodes that join later learn where it is.
-                let founding = ConfChange(type: .addVoter, nodeID: identity.nodeID, context: Array(options.advertisedAddress.utf8))
+                let founding = ConfChange(type: .addVoter, nodeID: identity.nodeID,
+                                          context: PeerAddressBook.context(address: options.advertisedAddress, components: options.components))
                 log.save(hardState: RaftBootstrap.hardState(voters: [identity.nodeID]),
                          entries: [Entry(term: 1, index: 1, type: .confChange, data: founding.encoded())])
                 try log.sync()
                 peers.set(identity.nodeID, options.advertisedAddress)
+                peers.setComponents(identity.nodeID, options.components)
                 try peers.save(in: nodeDirectory)
             } else {
                 // No state and a seed: wait to be added (runMaintenance asks the seed).

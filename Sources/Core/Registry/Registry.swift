@@ -66,7 +66,16 @@ public final class Registry: Sendable {
         guard let factory else {
             throw ConfigError.unknownComponent(path: path, kind: kind.name, name: name, known: names(of: kind))
         }
+        RegistryUsage.current?.record(kind: kind.name, name: canonicalName(kind, name: name) ?? name)
         return try factory(args)
+    }
+
+    /// Every registered name, canonical and alias, as `kind:name`: what a node reports when it
+    /// joins, so the leader can refuse a config that some member could not load.
+    public func componentNames() -> [String] {
+        state.withLock { state in
+            state.names.flatMap { kind, names in names.keys.map { "\(kind):\($0)" } }.sorted()
+        }
     }
 
     /// Whether `name` (canonical or alias) is registered for `kind`.
@@ -121,5 +130,24 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicate(let kind, let name, let existing):
             "\(kind) name '\(name)' is already registered (by '\(existing)')"
         }
+    }
+}
+
+/// The components a piece of work makes through any registry, recorded while it runs under
+/// `RegistryUsage.recording` (a task-local, so concurrent loads do not mix): which names an
+/// index config needs, for checking that every member of a cluster has them.
+public final class RegistryUsage: Sendable {
+    @TaskLocal static var current: RegistryUsage?
+    private let used = Mutex<Set<String>>([])
+
+    func record(kind: String, name: String) {
+        _ = used.withLock { $0.insert("\(kind):\(name)") }
+    }
+
+    /// Runs `body` and returns what it made, as sorted `kind:name`s.
+    public static func recording<T>(_ body: () throws -> T) rethrows -> (T, [String]) {
+        let usage = RegistryUsage()
+        let result = try $current.withValue(usage) { try body() }
+        return (result, usage.used.withLock { $0.sorted() })
     }
 }

@@ -17,6 +17,9 @@ struct BodyReader: Sendable {
             return try await request.body.collect(upTo: maxBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw tooLarge(nil)
+        } catch is NIOTooManyBytesError {
+            // A chunked body has no Content-Length: the stream passed the limit.
+            throw tooLarge(nil)
         }
     }
 

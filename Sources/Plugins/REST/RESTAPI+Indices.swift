@@ -25,15 +25,26 @@ extension RESTAPI {
         try IndexName.validate(name)
         let sync = try isSync(call)
         let body = try await bodies.read(call.request)
+        let format = try BodyReader.format(of: call.request, body: body)
+        guard format != .ndjson else { throw APIError.invalidBody("an index config is one YAML or JSON document, not NDJSON") }
         let text = try BodyReader.text(body)
         if node.stateMachine.index(named: name) != nil {
             throw APIError(status: .conflict, code: "index_already_exists", kind: .invalidRequest, reason: "index '\(name)' already exists")
         }
         let config: IndexConfig
+        let uses: [String]
         do {
-            config = try IndexConfigLoader(registry: registry).load(text: text)
+            (config, uses) = try RegistryUsage.recording { try IndexConfigLoader(registry: registry).load(text: text) }
+        } catch let error as ConfigError {
+            throw Self.configError(error, what: "index config")
         } catch {
             throw APIError.badRequest("invalid_config", "index config: \(error)")
+        }
+        // Every member must be able to load it, or it would stop when the entry is applied.
+        let lacking = await node.membersLacking(uses)
+        if !lacking.isEmpty {
+            let list = lacking.map { "node \($0.address) lacks \($0.missing.joined(separator: ", "))" }.joined(separator: "; ")
+            throw APIError.badRequest("invalid_config", "index config: \(list) (load the plugin there with --plugin)")
         }
         // The directory is named by an id from the command, so a deleted and recreated index
         // never shares files with its predecessor.
@@ -65,5 +76,14 @@ extension RESTAPI {
         let (status, payload) = try written(acks[0], sync: sync, created: false)
         return call.reply(status, payload)
     }
-}
 
+    /// A body that is not YAML or JSON at all (or an alias bomb, or nesting past the bound) is
+    /// `invalid_body`; one that parses but is not a valid config is `invalid_config`.
+    static func configError(_ error: ConfigError, what: String) -> APIError {
+        switch error {
+        case .syntax: .invalidBody("\(what): \(error)")
+        case .invalid(let path, _) where path == "(document)": .invalidBody("\(what): \(error)")
+        default: .badRequest("invalid_config", "\(what): \(error)")
+        }
+    }
+}

@@ -15,10 +15,11 @@ extension RESTAPI {
         if call.request.method == .post {
             let body = try await bodies.read(call.request)
             if body.readableBytes > 0 {
+                _ = try BodyReader.format(of: call.request, body: body)
                 do {
                     weightingOverride = try FieldWeightings.parseOverride(try BodyReader.text(body))
                 } catch let error as ConfigError {
-                    throw APIError.invalidBody("weighting override: \(error)")
+                    throw Self.configError(error, what: "weighting override")
                 }
             }
         }
@@ -27,7 +28,7 @@ extension RESTAPI {
         do {
             weightings = try FieldWeightings.resolve(config: index.config, override: weightingOverride, registry: registry)
         } catch {
-            throw APIError.invalidBody("weighting override: \(error)")
+            throw Self.configError(error, what: "weighting override")
         }
         var request = parameters.request
         request.weightings = weightings

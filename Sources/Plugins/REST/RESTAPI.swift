@@ -71,9 +71,13 @@ struct RESTAPI: Sendable {
     }
 
     func router(logger: Logger) -> Router<RESTContext> {
-        let router = Router(context: RESTContext.self)
+        // HEAD is answered wherever GET is (RFC 9110), without a body.
+        let router = Router(context: RESTContext.self, options: .autoGenerateHeadEndpoints)
         var table = RouteTable()
-        for (method, template, _) in routes { table.add(method, template) }
+        for (method, template, _) in routes {
+            table.add(method, template)
+            if method == .get { table.add(.head, template) }
+        }
         router.add(middleware: APIMiddleware(routes: table, metrics: HTTPMetrics(), logger: logger))
         for (method, template, handler) in routes {
             router.on(RouterPath(template), method: method) { request, context in

@@ -26,7 +26,7 @@ struct SearchParameters {
             do { filter = try parser.parse(filterText) } catch { throw RESTAPI.queryError(error, parameter: "filter") }
         }
         let pageLen = try query.int("page_len", default: 10, in: 0...SearchRequest.maxWindow)
-        let pageNum = try query.int("page_num", default: 1, in: 1...SearchRequest.maxWindow)
+        let pageNum = try query.int("page_num", default: 1, in: 1...Int(Int32.max))
         guard pageNum * max(pageLen, 1) <= SearchRequest.maxWindow else {
             throw .invalidParameter("page_num", "page_num * page_len is \(pageNum * pageLen), over the limit of \(SearchRequest.maxWindow); use search_after to page deeper")
         }
@@ -58,6 +58,12 @@ struct SearchParameters {
         }
         var highlight: HighlightOptions?
         if let field = query["highlight"] {
+            guard let fieldConfig = config.field(field) else {
+                throw .invalidParameter("highlight", "no field '\(field)' (one stored text field); fields: \(config.fields.map(\.name).joined(separator: ", "))")
+            }
+            guard fieldConfig.stored, fieldConfig.analyzer != nil else {
+                throw .invalidParameter("highlight", "field '\(field)' is not a stored, analyzed text field")
+            }
             var options = HighlightOptions(field: field)
             if let pre = query["highlight_pre_tag"] { options.preTag = pre }
             if let post = query["highlight_post_tag"] { options.postTag = post }

@@ -108,6 +108,7 @@ struct ServerCommand: AsyncParsableCommand {
         options.advertisedAddress = advertised
         options.seedAddress = seedAddr?.description
         options.snapshotFile = snapshotFile
+        options.components = registry.componentNames()
         let node: StandaloneNode
         do {
             node = try StandaloneNode(root: indexDir, fileIO: fileIO, registry: registry, options: options)

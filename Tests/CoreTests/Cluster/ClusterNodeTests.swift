@@ -23,8 +23,10 @@ import Testing
         }
     }
 
-    static func start(_ address: String, seed: String?, hub: MemoryPeerHub, io: SimulatedFileIO) async throws -> Member {
+    static func start(_ address: String, seed: String?, hub: MemoryPeerHub, io: SimulatedFileIO,
+                      components: [String] = []) async throws -> Member {
         var options = NodeMaintenanceTests.options()
+        options.components = components
         options.advertisedAddress = address
         options.seedAddress = seed
         // Election timeouts of 200-400 ms: short, yet not shorter than a loaded test machine's
@@ -40,11 +42,11 @@ import Testing
     }
 
     /// Three members, all voters.
-    static func cluster(hub: MemoryPeerHub, seed: UInt64) async throws -> [Member] {
+    static func cluster(hub: MemoryPeerHub, seed: UInt64, components: [[String]] = [[], [], []]) async throws -> [Member] {
         let io = SimulatedFileIO(seed: seed)
-        let a = try await start("a:1", seed: nil, hub: hub, io: io)
-        let b = try await start("b:1", seed: "a:1", hub: hub, io: io)
-        let c = try await start("c:1", seed: "a:1", hub: hub, io: io)
+        let a = try await start("a:1", seed: nil, hub: hub, io: io, components: components[0])
+        let b = try await start("b:1", seed: "a:1", hub: hub, io: io, components: components[1])
+        let c = try await start("c:1", seed: "a:1", hub: hub, io: io, components: components[2])
         let members = [a, b, c]
         let formed = await NodeMaintenanceTests.eventually(60) {
             for member in members {
@@ -127,6 +129,30 @@ import Testing
         }
         #expect(converged)
         for member in members { #expect(try !Self.stored(member, "999"), "an unacknowledged write never shows up") }
+    }
+
+    /// Each member's registry travels with its membership change, so any leader can tell which
+    /// member could not load a config; what an index config uses is recorded as it loads.
+    @Test func theMembersRegistriesAreKnownAndAConfigsNeedsAreRecorded() async throws {
+        let hub = MemoryPeerHub()
+        let standard = ["analyzer:standard", "tokenizer:regex"]
+        let members = try await Self.cluster(hub: hub, seed: 3, components: [standard + ["analyzer:reverse"], standard, standard])
+        defer { Task { for m in members { await m.stop() } } }
+        for member in members {
+            let lacking = await member.node.membersLacking(["analyzer:reverse"])
+            #expect(Set(lacking.map(\.address)) == ["b:1", "c:1"], "as seen from \(member.address)")
+            #expect(lacking.allSatisfy { $0.missing == ["analyzer:reverse"] })
+            #expect(await member.node.membersLacking(["analyzer:standard"]).isEmpty)
+        }
+        let (config, uses) = try RegistryUsage.recording {
+            try IndexConfigLoader(registry: try builtinRegistry()).load(text: """
+                schema:
+                  id: {field_type: id, args: {unique: true, stored: true}}
+                  body: {field_type: text, args: {analyzer: whoosh.analysis.StemmingAnalyzer}}
+                """)
+        }
+        #expect(config.fields.count == 2)
+        #expect(uses.contains("analyzer:stemming"), "recorded under the canonical name: \(uses)")
     }
 
     static func leader(of members: [Member]) async -> Member? {

@@ -139,11 +139,13 @@ enum RawHTTP {
             }
         }
         guard connected else { throw POSIXError(.ECONNREFUSED) }
-        try request.withUnsafeBytes { bytes in
+        // A server may answer (a 413, say) and close before it has read the whole request: then
+        // stop writing and read what it said.
+        request.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = Glibc.send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
-                if written <= 0 { throw POSIXError(.EPIPE) }
+                if written <= 0 { break }
                 offset += written
             }
         }
