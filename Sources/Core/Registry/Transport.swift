@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// A way in to a node from outside (the REST API, the peer protocol), registered by name so
 /// that a plugin can add one the same way the built-ins do.
@@ -10,10 +11,27 @@ public protocol Transport: Sendable {
     func run() async throws
 }
 
+/// Where a transport finds the node: empty while the node opens (replaying its log can take a
+/// while), so the transport can listen, answer liveness and say it is not ready meanwhile.
+public final class NodeSlot: Sendable {
+    private let value = Mutex<StandaloneNode?>(nil)
+
+    public init(_ node: StandaloneNode? = nil) {
+        value.withLock { $0 = node }
+    }
+
+    /// The node, once it is open.
+    public var node: StandaloneNode? { value.withLock { $0 } }
+
+    public func fill(_ node: StandaloneNode) {
+        value.withLock { $0 = node }
+    }
+}
+
 /// What a transport is given to serve: the node, where to listen, and how to report.
 public struct TransportContext: Sendable {
-    /// The node requests are served by.
-    public var node: StandaloneNode
+    /// The node requests are served by (empty until it has opened).
+    public var nodeSlot: NodeSlot
     /// The address to bind.
     public var host: String
     public var port: Int
@@ -30,9 +48,9 @@ public struct TransportContext: Sendable {
     /// process's, bootstrapped once by the executable).
     public var renderMetrics: @Sendable () -> [UInt8]
 
-    public init(node: StandaloneNode, host: String, port: Int, advertisedAddress: String, snapshotFile: String,
+    public init(nodeSlot: NodeSlot, host: String, port: Int, advertisedAddress: String, snapshotFile: String,
                 maxBodyBytes: Int, logger: Logger, registry: Registry, renderMetrics: @escaping @Sendable () -> [UInt8]) {
-        self.node = node
+        self.nodeSlot = nodeSlot
         self.host = host
         self.port = port
         self.advertisedAddress = advertisedAddress

@@ -174,6 +174,7 @@ extension RESTAPI {
     /// acknowledged before it on any node. Returns the barrier's log index, nil for a local read.
     @discardableResult
     func consistency(_ call: Call) async throws -> UInt64? {
+        let node = try self.node
         switch call.query["consistency"]?.lowercased() {
         case nil, "local", "eventual": return nil
         case "strong", "linearizable":

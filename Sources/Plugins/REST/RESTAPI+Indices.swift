@@ -12,6 +12,7 @@ extension RESTAPI {
     }
 
     func listIndices(_ call: Call) async throws -> Response {
+        let node = try self.node
         let indices: [JSONValue] = node.stateMachine.indexNames.compactMap { name in
             guard let index = node.stateMachine.index(named: name) else { return nil }
             let snapshot = index.writer.snapshot()
@@ -21,6 +22,7 @@ extension RESTAPI {
     }
 
     func createIndex(_ call: Call) async throws -> Response {
+        let node = try self.node
         let name = try call.parameter("index")
         try IndexName.validate(name)
         let sync = try isSync(call)
@@ -56,6 +58,7 @@ extension RESTAPI {
     }
 
     func getIndex(_ call: Call) async throws -> Response {
+        let node = try self.node
         let index = try openIndex(call)
         guard let description = node.describe(index: index.name) else { throw APIError.indexNotFound(index.name) }
         return call.reply([("index", description.json())])

@@ -7,6 +7,7 @@ import NIOCore
 /// The node itself: cluster status, snapshots, health and metrics.
 extension RESTAPI {
     func clusterStatus(_ call: Call) async throws -> Response {
+        let node = try self.node
         if call.query["wait_for_applied"] != nil {
             let target = try call.query.int("wait_for_applied", default: 0, in: 0...Int.max)
             let timeout = try call.query.duration("timeout", default: .seconds(10), max: .seconds(300))
@@ -23,6 +24,7 @@ extension RESTAPI {
     /// `PUT /cluster/<host:port>`: the admin `join`. A node joins by being started with
     /// `--seed-addr`; this answers whether `<node>` is a member, and says how otherwise.
     func addNode(_ call: Call) async throws -> Response {
+        let node = try self.node
         let address = try call.parameter("node")
         let reply = try await membership { try await node.handle(method: PeerMethod.join, body: Array(address.utf8), from: "rest") }
         return call.reply([("cluster", reply)])
@@ -31,6 +33,7 @@ extension RESTAPI {
     /// `DELETE /cluster/<host:port>`: removes the member (through the leader); its id is never
     /// readmitted.
     func removeNode(_ call: Call) async throws -> Response {
+        let node = try self.node
         let address = try call.parameter("node")
         let reply = try await membership { try await node.handle(method: PeerMethod.leave, body: Array(address.utf8), from: "rest") }
         return call.reply([("cluster", reply)])
@@ -51,6 +54,7 @@ extension RESTAPI {
     }
 
     func takeSnapshot(_ call: Call) async throws -> Response {
+        let node = try self.node
         let info: SnapshotInfo
         do {
             info = try await node.writeSnapshot(to: snapshotFile)
@@ -90,25 +94,32 @@ extension RESTAPI {
     }
 
     func readiness(_ call: Call) async throws -> Response {
-        let ready = node.isReady
-        var payload: [(key: String, value: JSONValue)] = [("readiness", .bool(ready))]
-        if !ready, let reason = await node.notReadyReason { payload.append(("reason", .string(reason))) }
-        var response = Envelope.response(status: ready ? .ok : .serviceUnavailable, payload: payload,
-                                         started: call.context.started, format: call.format)
-        if !ready { response.headers[.retryAfter] = "1" }
-        return response
+        let node = slot.node
+        guard let node, node.isReady else {
+            let reason = await node?.notReadyReason ?? "the node is opening (replaying its log)"
+            return Envelope.response(status: .serviceUnavailable, payload: [("readiness", .bool(false))],
+                                     error: .unavailable("not_ready", reason), started: call.context.started, format: call.format)
+        }
+        return call.reply([("readiness", .bool(true))])
     }
 
     /// Prometheus text: the HTTP metrics recorded as requests pass, and the node's numbers
     /// read now.
     func metrics(_ call: Call) async throws -> Response {
+        Gauge(label: "cockatrice_node_ready").record(slot.node?.isReady == true ? 1 : 0)
+        if let node = slot.node { await Self.recordNodeMetrics(node) }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: renderMetrics())))
+    }
+
+    private static func recordNodeMetrics(_ node: StandaloneNode) async {
         let stats = await node.stats()
         Gauge(label: "cockatrice_raft_applied_index").record(Double(stats.appliedIndex))
         Gauge(label: "cockatrice_raft_commit_index").record(Double(stats.commitIndex))
         Gauge(label: "cockatrice_raft_term").record(Double(stats.term))
         Gauge(label: "cockatrice_raft_log_entries").record(Double(stats.logLength))
         Gauge(label: "cockatrice_raft_leader_changes").record(Double(stats.leaderChanges))
-        Gauge(label: "cockatrice_node_ready").record(node.isReady ? 1 : 0)
         for index in stats.indices {
             let dimensions = [("index", index.name)]
             Gauge(label: "cockatrice_index_documents", dimensions: dimensions).record(Double(index.documents))
@@ -117,9 +128,6 @@ extension RESTAPI {
             Gauge(label: "cockatrice_index_merges_running", dimensions: dimensions).record(Double(index.mergesRunning))
             Gauge(label: "cockatrice_index_merges_completed", dimensions: dimensions).record(Double(index.mergesCompleted))
         }
-        var headers = HTTPFields()
-        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: renderMetrics())))
     }
 }
 

@@ -4,6 +4,7 @@ import Hummingbird
 /// Search and analyze.
 extension RESTAPI {
     func search(_ call: Call) async throws -> Response {
+        let node = try self.node
         let index = try openIndex(call)
         if let barrier = try await consistency(call) {
             // Searches see what a refresh published: make one cover the barrier.

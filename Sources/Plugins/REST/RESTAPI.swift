@@ -6,7 +6,7 @@ import Synchronization
 
 /// The REST API of API.md over one node: every route, and what the handlers share.
 struct RESTAPI: Sendable {
-    let node: StandaloneNode
+    let slot: NodeSlot
     let registry: Registry
     let advertisedAddress: String
     let snapshotFile: String
@@ -91,8 +91,20 @@ struct RESTAPI: Sendable {
 
     // MARK: shared by the handlers
 
+    /// The node, or 503 while it is still opening (the REST port listens from the start, so
+    /// liveness answers and readiness says why it is not ready).
+    var node: StandaloneNode {
+        get throws(APIError) {
+            guard let node = slot.node else {
+                throw APIError.unavailable("not_ready", "the node is opening (replaying its log)")
+            }
+            return node
+        }
+    }
+
     /// The open index named by the path, or 404 (400 for a name that can never exist).
     func openIndex(_ call: Call) throws(APIError) -> NodeStateMachine.OpenIndex {
+        let node = try self.node
         let name = try call.parameter("index")
         try IndexName.validate(name)
         guard let index = node.stateMachine.index(named: name) else { throw .indexNotFound(name) }
@@ -116,6 +128,7 @@ struct RESTAPI: Sendable {
     /// Proposes the commands and waits as the request asked: committed (and durable) always;
     /// applied and refreshed on this node with `sync`.
     func submit(_ commands: [NodeCommand], sync: Bool) async throws -> [StandaloneNode.Acknowledgement] {
+        let node = try self.node
         guard node.isReady else {
             throw APIError.unavailable("not_ready", "the node is not ready to take writes (replaying its log, or stopped after a local failure)")
         }

@@ -26,7 +26,7 @@ struct RESTServer: Transport {
     let context: TransportContext
 
     func run() async throws {
-        let api = RESTAPI(node: context.node, registry: context.registry, advertisedAddress: context.advertisedAddress,
+        let api = RESTAPI(slot: context.nodeSlot, registry: context.registry, advertisedAddress: context.advertisedAddress,
                           snapshotFile: context.snapshotFile, bodies: BodyReader(maxBytes: context.maxBodyBytes),
                           renderMetrics: context.renderMetrics)
         var accessLogger = context.logger

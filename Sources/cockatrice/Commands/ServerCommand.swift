@@ -109,37 +109,33 @@ struct ServerCommand: AsyncParsableCommand {
         options.seedAddress = seedAddr?.description
         options.snapshotFile = snapshotFile
         options.components = registry.componentNames()
-        let node: StandaloneNode
-        do {
-            node = try StandaloneNode(root: indexDir, fileIO: fileIO, registry: registry, options: options)
-        } catch {
-            throw ServerError("cannot open the node in --index-dir=\(indexDir): \(error)")
-        }
-        let applied = await node.appliedIndex
-        logger.info("node open", metadata: ["index-dir": "\(indexDir)", "applied": "\(applied)", "self": "\(advertised)"])
-
-        // The peer port listens before anything else runs, so a node that asks to join can be
-        // reached by the leader that adds it.
-        let peer = PeerTransport(host: host, port: port.value, secret: clusterSecret, handler: node, logger: logger)
-        do {
-            try await peer.start()
-        } catch {
-            throw ServerError("--port=\(port.value): cannot listen on \(host): \(error)")
-        }
-        await node.attach(network: peer)
+        let root = indexDir
+        let nodeOptions = options
+        let slot = NodeSlot()
         let context = TransportContext(
-            node: node, host: host, port: httpPort.value, advertisedAddress: advertised, snapshotFile: snapshotFile,
+            nodeSlot: slot, host: host, port: httpPort.value, advertisedAddress: advertised, snapshotFile: snapshotFile,
             maxBodyBytes: maxBodySize, logger: logger, registry: registry,
             renderMetrics: { metricsRegistry.emitToBuffer() })
         let rest = try registry.make(.transport, name: "rest", args: ComponentArgs(path: "transport"), path: "transport")
             .makeTransport(context)
-        // Shut down in reverse order: the REST transport finishes its requests first, then the
-        // node hands over leadership, commits and closes, and the peer transport goes last.
+        let (host, peerPort, secret) = (host, port.value, clusterSecret)
+        let nodeService = NodeService(
+            slot: slot, logger: logger,
+            open: {
+                do {
+                    return try StandaloneNode(root: root, fileIO: fileIO, registry: registry, options: nodeOptions)
+                } catch {
+                    throw ServerError("cannot open the node in --index-dir=\(root): \(error)")
+                }
+            },
+            makePeer: { node in PeerTransport(host: host, port: peerPort, secret: secret, handler: node, logger: logger) })
+        // The REST port listens at once (liveness answers, readiness says the node is opening);
+        // the node opens and starts the peer port. Shut down in reverse order: the REST transport
+        // finishes its requests first, then the node hands over leadership, commits, closes and
+        // stops the peer transport.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [
-                .init(service: TransportService(name: "peer", transport: peer), successTerminationBehavior: .gracefullyShutdownGroup,
-                      failureTerminationBehavior: .gracefullyShutdownGroup),
-                .init(service: NodeService(node: node, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup,
+                .init(service: nodeService, successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: TransportService(name: "rest", transport: rest), successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup),
