@@ -10,19 +10,29 @@ import Testing
 /// acknowledged write is lost, and a killed node rejoins by itself with its first command line.
 @Suite(.serialized) struct ClusterProcessTests {
     /// A founder and two nodes that join through it.
+    /// Cluster nodes run less niced than the single servers: their Raft clock (elections in
+    /// 400-800 ms) must keep ticking while the in-process suites load the same cores.
+    static let niceness = 5
+
     static func startCluster() async throws -> [ServerProcess] {
-        let first = try ServerProcess()
+        let first = try ServerProcess(niceness: niceness)
         try first.launch()
         try await first.waitUntilReady()
         var nodes = [first]
         for _ in 0..<2 {
-            let node = try ServerProcess(extraArguments: ["--seed-addr=127.0.0.1:\(first.peerPort)"])
+            let node = try ServerProcess(extraArguments: ["--seed-addr=127.0.0.1:\(first.peerPort)"], niceness: niceness)
             try node.launch()
             nodes.append(node)
         }
         for node in nodes { try await node.waitUntilReady() }
-        // Every node sees three voters: two partners, and the leader matches both.
-        _ = try await eventually { try await Self.status(nodes[0]) } until: { ($0["partner_nodes_count"] as? Int) == 2 }
+        // Three voters on every node: two partners and no learner left (a learner does not vote,
+        // so a test that stops the leader before the last promotion would leave no quorum).
+        for node in nodes {
+            let status = try await eventually(timeout: 30) { try await Self.status(node) } until: {
+                ($0["partner_nodes_count"] as? Int) == 2 && ($0["readonly_nodes_count"] as? Int) == 0
+            }
+            #expect(status["readonly_nodes_count"] as? Int == 0, "a learner was not promoted: \(status)")
+        }
         return nodes
     }
 
@@ -46,7 +56,7 @@ import Testing
         }
         for node in nodes {
             for i in nodes.indices {
-                let fields = try await eventually { try await node.client.get("/indices/books/documents/d\(i)") } until: { $0.status == 200 }
+                let fields = try await eventually(timeout: 30) { try await node.client.get("/indices/books/documents/d\(i)") } until: { $0.status == 200 }
                 #expect(fields.status == 200, "d\(i) on port \(node.httpPort)")
             }
         }
@@ -121,14 +131,14 @@ import Testing
         let followers = nodes.filter { $0 !== leader }
         let pid = try #require(leader.pid)
         #expect(Glibc.kill(pid, SIGSTOP) == 0)
-        let replaced = try await eventually(timeout: 10) { await Self.leader(among: followers) } until: { $0 != nil }
+        let replaced = try await eventually(timeout: 30) { await Self.leader(among: followers) } until: { $0 != nil }
         #expect(replaced != nil, "the others elect a new leader while the old one is stopped")
         for i in 0..<5 {
             try Envelope.expect(try await followers[i % 2].client.put("/indices/books/documents/s\(i)?sync=true", json: ["title": "S \(i)"]), 201)
         }
         #expect(Glibc.kill(pid, SIGCONT) == 0)
         try await Self.expectAll((0..<5).map { "s\($0)" }, on: leader)
-        let status = try await eventually { try await Self.status(leader) } until: { $0["state"] as? Int == 0 }
+        let status = try await eventually(timeout: 30) { try await Self.status(leader) } until: { $0["state"] as? Int == 0 }
         #expect(status["state"] as? Int == 0, "the resumed old leader is a follower")
     }
 
@@ -156,7 +166,7 @@ import Testing
         let address = "127.0.0.1:\(leaving.peerPort)"
         let oldID = try #require(try await Self.status(leaving)["node_id"] as? String)
         try Envelope.expect(try await nodes[0].client.delete("/cluster/\(address)"), 200)
-        _ = try await eventually { try await Self.status(nodes[0]) } until: { ($0["partner_nodes_count"] as? Int) == 1 }
+        _ = try await eventually(timeout: 30) { try await Self.status(nodes[0]) } until: { ($0["partner_nodes_count"] as? Int) == 1 }
         #expect(try await Self.status(nodes[0])["partner_nodes_count"] as? Int == 1)
         // Restarted as it was, the removed node is not let back in.
         leaving.kill()
@@ -170,11 +180,11 @@ import Testing
         try await leaving.waitUntilReady()
         let newID = try #require(try await Self.status(leaving)["node_id"] as? String)
         #expect(newID != oldID)
-        _ = try await eventually { try await Self.status(nodes[0]) } until: { ($0["partner_nodes_count"] as? Int) == 2 }
+        _ = try await eventually(timeout: 30) { try await Self.status(nodes[0]) } until: { ($0["partner_nodes_count"] as? Int) == 2 }
         try await nodes[0].client.createIndex("books")
         // The new member applies the index's creation a moment later; a write it takes is
         // checked against the indices it has.
-        _ = try await eventually { try await leaving.client.get("/indices/books") } until: { $0.status == 200 }
+        _ = try await eventually(timeout: 30) { try await leaving.client.get("/indices/books") } until: { $0.status == 200 }
         try Envelope.expect(try await leaving.client.put("/indices/books/documents/n1?sync=true", json: ["title": "New"]), 201)
         try await Self.expectAll(["n1"], on: nodes[1])
     }
@@ -187,7 +197,7 @@ import Testing
     static func expectAll(_ ids: [String], on node: ServerProcess) async throws {
         let client = node.client
         for id in ids {
-            let response = try await eventually { try await client.get("/indices/books/documents/\(id)") } until: { $0.status == 200 }
+            let response = try await eventually(timeout: 30) { try await client.get("/indices/books/documents/\(id)") } until: { $0.status == 200 }
             #expect(response.status == 200, "acknowledged \(id) missing on port \(node.httpPort): \(response)")
         }
     }

@@ -34,7 +34,11 @@ final class ServerProcess: @unchecked Sendable {
     /// What the server wrote to stdout and stderr so far, for failure messages.
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
-    init(directory: URL? = nil, extraArguments: [String] = []) throws {
+    /// The `nice` level the process runs at (see `launch`).
+    let niceness: Int
+
+    init(directory: URL? = nil, extraArguments: [String] = [], niceness: Int = 19) throws {
+        self.niceness = niceness
         let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("cockatrice-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -70,7 +74,7 @@ final class ServerProcess: @unchecked Sendable {
         var executable = Executables.cockatrice.path
         var arguments = arguments + additional
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/nice") {
-            arguments = ["-n", "19", executable] + arguments
+            arguments = ["-n", String(niceness), executable] + arguments
             executable = "/usr/bin/nice"
         }
         let pid = try Spawn.start(executable, arguments, output: logFile)
