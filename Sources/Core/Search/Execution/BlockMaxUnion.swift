@@ -93,6 +93,18 @@ struct BlockMaxUnion {
                 continue
             }
             for s in scorers where s.doc < target { _ = try s.advance(to: target) }
+            // One term alone in the window (a frequent term next to a rare one, or a single
+            // term): its documents in a tight loop.
+            var alone = -1
+            for i in scorers.indices where scorers[i].doc <= end {
+                alone = alone == -1 ? i : -2
+            }
+            if alone >= 0 {
+                try scorers[alone].collectRun(upTo: end, into: &collector, base: base, live: live, checkLive: checkLive, after: after)
+                if end == noMore { return skipped }
+                target = end + 1
+                continue
+            }
             // Index loops: they borrow the scorers instead of retaining each per document.
             while true {
                 var d = noMore
