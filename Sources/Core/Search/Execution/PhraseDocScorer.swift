@@ -84,6 +84,30 @@ final class PhraseDocScorer: DocScorer {
         return doc
     }
 
+    /// `nextCandidate`, passing over the lead term's documents before `until` whose phrase
+    /// score cannot beat `minScore` without advancing the other terms to them: the phrase
+    /// occurs at most as often as the lead term when exact (and as its first term in any
+    /// case), so the lead's frequency and the document's norm bound the score. Returns
+    /// whether it passed over any.
+    func nextCandidate(beating minScore: Float, before until: Int32) throws(SegmentError) -> Bool {
+        let lead = order[0]
+        guard hasBounds && (slop == 1 || lead == 0) else {
+            _ = try nextCandidate()
+            return false
+        }
+        var passed = false
+        var c = try postings[lead].next()
+        while c < until {
+            let d = Int(c)
+            let norm: UInt8 = d < norms.count ? norms[d] : 0
+            if scorer.score(termFrequency: UInt32(clamping: postings[lead].currentFreq()), fieldNorm: norm) > minScore { break }
+            passed = true
+            c = try postings[lead].next()
+        }
+        doc = try align(c)
+        return passed
+    }
+
     /// `nextCandidate` from `target` on.
     func advanceCandidate(to target: Int32) throws(SegmentError) -> Int32 {
         if doc >= target { return doc }
