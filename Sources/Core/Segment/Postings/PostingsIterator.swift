@@ -409,9 +409,15 @@ public struct PostingsIterator {
             posDocCursor = 0
             posDocStart = 0
         }
-        while posDocCursor < i {
-            posDocStart += Int(buffer[freqBase + posDocCursor])
-            posDocCursor += 1
+        if posDocCursor < i {
+            let (from, base) = (posDocCursor, freqBase)
+            posDocStart = buffer.withUnsafeBufferPointer { b -> Int in
+                guard base + i <= b.count, let p = b.baseAddress else { return 0 }
+                var sum = posDocStart
+                for j in from..<i { sum &+= Int(p[base + j]) }
+                return sum
+            }
+            posDocCursor = i
         }
         let start = posDocStart
         let n = Int(buffer[freqBase + i])
