@@ -62,6 +62,31 @@ struct BlockCompression {
         }
     }
 
+    /// Reads a block at `input`'s position into the start of `output`; returns its length.
+    /// Throws when it does not fit.
+    static func read(_ input: inout DataInput, codec: any Codec, into output: UnsafeMutableRawBufferPointer) throws(SegmentError) -> Int {
+        do {
+            let header = try input.readVInt()
+            guard header >> 1 <= UInt64(output.count) else {
+                throw SegmentError.corrupt(file: input.file, reason: "block of \(header >> 1) bytes at offset \(input.position)")
+            }
+            let rawLength = Int(header >> 1)
+            let target = UnsafeMutableRawBufferPointer(rebasing: output[0..<rawLength])
+            if header & 1 == 0 {
+                let raw = try input.readSlice(rawLength)
+                if rawLength > 0 { target.copyMemory(from: raw) }
+            } else {
+                let stored = try input.readVInt(max: output.count)
+                try codec.decompress(try input.readSlice(stored), into: target)
+            }
+            return rawLength
+        } catch let e as SegmentError {
+            throw e
+        } catch {
+            throw SegmentError.wrap(error, file: input.file)
+        }
+    }
+
     /// Skips a block without decoding it.
     static func skip(_ input: inout DataInput) throws(StoreError) {
         let header = try input.readVInt()

@@ -61,6 +61,7 @@ struct BlockMaxUnion {
         var skipped = false
         var target: Int32 = 0
         var lasts = [Int32](repeating: -1, count: scorers.count)
+        var buckets: Buckets?
         while true {
             // The window [target, end] and the bound of every score in it. A term whose
             // decoded block reaches the target is advanced (free), so its exact next document
@@ -93,6 +94,29 @@ struct BlockMaxUnion {
                 continue
             }
             for s in scorers where s.doc < target { _ = try s.advance(to: target) }
+            // One term alone in the window (a frequent term next to a rare one, or a single
+            // term): its documents in a tight loop.
+            var alone = -1
+            for i in scorers.indices where scorers[i].doc <= end {
+                alone = alone == -1 ? i : -2
+            }
+            if alone >= 0 {
+                try scorers[alone].collectRun(upTo: end, into: &collector, base: base, live: live, checkLive: checkLive, after: after)
+                if end == noMore { return skipped }
+                target = end + 1
+                continue
+            }
+            // Several terms over a short window: each term adds its scores into a bucket per
+            // document, in clause order (so the same sums), then the documents go out in order
+            // (tantivy's buffered union): one pass per term instead of passes over every term
+            // per document.
+            if end != noMore && Int(end) - Int(target) < Self.bucketSpan {
+                if buckets == nil { buckets = Buckets() }
+                try buckets!.collect(scorers, from: target, through: end, into: &collector, base: base, live: live, checkLive: checkLive,
+                                     after: after)
+                target = end + 1
+                continue
+            }
             // Index loops: they borrow the scorers instead of retaining each per document.
             while true {
                 var d = noMore
@@ -107,6 +131,55 @@ struct BlockMaxUnion {
             }
             if end == noMore { return skipped }
             target = end + 1
+        }
+    }
+
+    /// The longest window `Buckets` takes.
+    static let bucketSpan = 4096
+
+    /// Per-document score sums and a bitmap of the documents seen over one window (owned
+    /// memory, zero between windows, freed in deinit).
+    final class Buckets {
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: BlockMaxUnion.bucketSpan)
+        let seen = UnsafeMutablePointer<UInt64>.allocate(capacity: BlockMaxUnion.bucketSpan / 64)
+
+        init() {
+            scores.initialize(repeating: 0, count: BlockMaxUnion.bucketSpan)
+            seen.initialize(repeating: 0, count: BlockMaxUnion.bucketSpan / 64)
+        }
+
+        deinit {
+            scores.deallocate()
+            seen.deallocate()
+        }
+
+        /// Every document of `scorers` in `start...end` (at most `bucketSpan` of them; the
+        /// scorers are at or after `start`), scored as the sum in clause order of the terms
+        /// on it, offered in document order; leaves the scorers past `end`.
+        func collect(_ scorers: [TermDocScorer], from start: Int32, through end: Int32, into collector: inout TopDocsCollector, base: Int,
+                     live: LiveDocs, checkLive: Bool, after: ScoredDoc?) throws(SegmentError) {
+            for i in scorers.indices {
+                let s = scorers[i]
+                while s.doc <= end {
+                    let k = Int(s.doc &- start)
+                    scores[k] += s.score()
+                    seen[k &>> 6] |= 1 &<< UInt64(k & 63)
+                    _ = try s.next()
+                }
+            }
+            let words = (Int(end &- start) + 64) / 64
+            for w in 0..<words {
+                var word = seen[w]
+                if word == 0 { continue }
+                seen[w] = 0
+                while word != 0 {
+                    let k = w &* 64 &+ word.trailingZeroBitCount
+                    word &= word &- 1
+                    let d = start &+ Int32(k)
+                    if !checkLive || live.isLive(d) { collector.offer(score: scores[k], doc: base + Int(d), after: after) }
+                    scores[k] = 0
+                }
+            }
         }
     }
 }

@@ -15,6 +15,8 @@ final class PhraseDocScorer: DocScorer {
     private let slop: Int64
     private let norms: UnsafeRawBufferPointer
     private let scorer: any TermScorer
+    /// Whether the weighting gives bounds (is monotone), so `candidateBound()` may bound.
+    private let hasBounds: Bool
     @exclusivity(unchecked) private var positions: [[UInt32]]
     private(set) var doc: Int32 = -1
     /// Phrase matches in `doc`.
@@ -30,6 +32,7 @@ final class PhraseDocScorer: DocScorer {
         self.slop = Int64(max(slop, 1))
         self.norms = norms?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
         self.scorer = scorer
+        hasBounds = scorer.upperBound(maxTermFrequency: 1, minFieldNorm: 0) != nil
         positions = Array(repeating: [], count: postings.count)
         cost = Int(postings.map(\.docFreq).min() ?? 0)
     }
@@ -81,6 +84,30 @@ final class PhraseDocScorer: DocScorer {
         return doc
     }
 
+    /// `nextCandidate`, passing over the lead term's documents before `until` whose phrase
+    /// score cannot beat `minScore` without advancing the other terms to them: the phrase
+    /// occurs at most as often as the lead term when exact (and as its first term in any
+    /// case), so the lead's frequency and the document's norm bound the score. Returns
+    /// whether it passed over any.
+    func nextCandidate(beating minScore: Float, before until: Int32) throws(SegmentError) -> Bool {
+        let lead = order[0]
+        guard hasBounds && (slop == 1 || lead == 0) else {
+            _ = try nextCandidate()
+            return false
+        }
+        var passed = false
+        var c = try postings[lead].next()
+        while c < until {
+            let d = Int(c)
+            let norm: UInt8 = d < norms.count ? norms[d] : 0
+            if scorer.score(termFrequency: UInt32(clamping: postings[lead].currentFreq()), fieldNorm: norm) > minScore { break }
+            passed = true
+            c = try postings[lead].next()
+        }
+        doc = try align(c)
+        return passed
+    }
+
     /// `nextCandidate` from `target` on.
     func advanceCandidate(to target: Int32) throws(SegmentError) -> Int32 {
         if doc >= target { return doc }
@@ -100,12 +127,13 @@ final class PhraseDocScorer: DocScorer {
     /// of it) and, exact, at most as often as any of its terms. Nil for weightings without
     /// bounds (not monotone).
     func candidateBound() -> Float? {
-        var most = postings[0].freq
-        // By index: iterating the values would copy (retain and release) every iterator.
-        if slop == 1 { for i in postings.indices { most = min(most, postings[i].freq) } }
+        guard hasBounds else { return nil }
+        // In place (`currentFreq`): reading `postings[i].freq` would copy (retain and
+        // release) the whole iterator.
+        var most = postings[0].currentFreq()
+        if slop == 1 { for i in postings.indices { most = min(most, postings[i].currentFreq()) } }
         let d = Int(doc)
         let norm: UInt8 = d >= 0 && d < norms.count ? norms[d] : 0
-        guard scorer.upperBound(maxTermFrequency: 1, minFieldNorm: 0) != nil else { return nil }
         return scorer.score(termFrequency: UInt32(clamping: most), fieldNorm: norm)
     }
 

@@ -6,8 +6,10 @@
 /// already known: each term clause's exact score, each phrase's `candidateBound()` from its
 /// terms' frequencies and the document's norm. Once the heap is full and `track_total` hits
 /// were counted, a candidate whose bound does not beat the heap's worst hit is dropped
-/// unverified (so the total becomes a lower bound); every other candidate is verified and
-/// scored exactly as `DisjunctionScorer` scores it, in clause order.
+/// unverified (so the total becomes a lower bound), and so is a document of a phrase's lead
+/// term, before the other terms are advanced to it, where no other clause can match and the
+/// lead's frequency and the norm bound the phrase below the heap; every other candidate is
+/// verified and scored exactly as `DisjunctionScorer` scores it, in clause order.
 struct PhraseUnion {
     let clauses: [Weight]
 
@@ -112,7 +114,18 @@ struct PhraseUnion {
                     if matched { collector.offer(score: sum, doc: base + Int(d), after: after) }
                 }
             }
-            for c in list where c.doc == d { try c.step() }
+            let mayPrune = collector.isFull && collector.capacity > 0 && (trackTotal.map { collector.total >= $0 } ?? false)
+            for i in list.indices where list[i].doc == d {
+                guard mayPrune, case .phrase(let s) = list[i] else {
+                    try list[i].step()
+                    continue
+                }
+                // Up to the other clauses' next documents (one still on `d`, stepped after
+                // this one, may match from d + 1), the phrase alone must beat the heap.
+                var until = noMore
+                for j in list.indices where j != i { until = min(until, list[j].doc == d ? d + 1 : list[j].doc) }
+                if try s.nextCandidate(beating: collector.threshold, before: until) { skipped = true }
+            }
         }
     }
 }

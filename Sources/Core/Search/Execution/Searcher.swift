@@ -171,8 +171,9 @@ public struct Searcher: Sendable {
         return top
     }
 
-    /// Runs `query` over every segment. A term or an OR of terms goes through `BlockMaxUnion`,
-    /// which may skip blocks once `trackTotal` hits were counted, and an OR with phrases
+    /// Runs `query` over every segment. A term or an OR of terms goes through `BlockMaxUnion`
+    /// and an AND of those through `BlockMaxConjunction`, which may skip blocks once
+    /// `trackTotal` hits were counted, and an OR with phrases
     /// through `PhraseUnion`, which may leave hopeless candidates unverified (then `total` is
     /// a lower bound); everything else visits every match, so `total` is exact (also beyond
     /// `track_total`: API.md only promises exactness up to it).
@@ -182,8 +183,13 @@ public struct Searcher: Sendable {
         var skipped = false
         let prunable = count > 0 && trackTotal != nil
         let union = prunable ? BlockMaxUnion(weight) : nil
-        let phrases = prunable && union == nil ? PhraseUnion(weight) : nil
+        let conjunction = prunable && union == nil ? BlockMaxConjunction(weight) : nil
+        let phrases = prunable && union == nil && conjunction == nil ? PhraseUnion(weight) : nil
         for (ordinal, segment) in snapshot.segments.enumerated() {
+            if let conjunction {
+                if try conjunction.collect(segment, ordinal: ordinal, into: &collector, after: after, trackTotal: trackTotal) { skipped = true }
+                continue
+            }
             if let union {
                 if try union.collect(segment, ordinal: ordinal, into: &collector, after: after, trackTotal: trackTotal) { skipped = true }
                 continue

@@ -13,7 +13,9 @@ final class TermDocScorer: DocScorer {
     private let norms: UnsafeRawBufferPointer
     private let scorer: any TermScorer
     private let bm25Weight: Float
-    private let bm25Cache: ContiguousArray<Float>
+    /// BM25's per-norm-id denominators (256 of them, owned, freed in deinit); nil for other
+    /// weightings. A raw pointer: an array here costs a retain and release per document.
+    private let bm25Cache: UnsafeMutablePointer<Float>?
 
     init(postings: PostingsIterator, norms: NormsReader?, scorer: any TermScorer) {
         self.postings = postings
@@ -22,12 +24,16 @@ final class TermDocScorer: DocScorer {
         self.scorer = scorer
         if let bm25 = scorer as? BM25Scorer, bm25.cache.count == 256 {
             bm25Weight = bm25.weight
-            bm25Cache = ContiguousArray(bm25.cache)
+            let cache = UnsafeMutablePointer<Float>.allocate(capacity: 256)
+            for i in 0..<256 { (cache + i).initialize(to: bm25.cache[i]) }
+            bm25Cache = cache
         } else {
             bm25Weight = 0
-            bm25Cache = []
+            bm25Cache = nil
         }
     }
+
+    deinit { bm25Cache?.deallocate() }
 
     /// The last document of the decoded block that holds `doc`: advancing to a target up to
     /// it decodes nothing.
@@ -54,16 +60,27 @@ final class TermDocScorer: DocScorer {
     }
 
     func score() -> Float {
-        let freq = postings.freq
-        if !bm25Cache.isEmpty {
+        let freq = postings.currentFreq()
+        if let bm25Cache {
             let tf = Float(freq)
             return bm25Weight * (tf / (tf + bm25Cache[Int(normId)]))
         }
         return scorer.score(termFrequency: UInt32(truncatingIfNeeded: freq), fieldNorm: normId)
     }
 
+    /// Offers every document from the current one up to `end` (inclusive) to `collector`,
+    /// scored alone: `BlockMaxUnion`'s loop for a window where no other term has a document,
+    /// without its per-document pass over the terms.
+    func collectRun(upTo end: Int32, into collector: inout TopDocsCollector, base: Int, live: LiveDocs, checkLive: Bool,
+                    after: ScoredDoc?) throws(SegmentError) {
+        while doc <= end && doc != PostingsIterator.noMoreDocs {
+            if !checkLive || live.isLive(doc) { collector.offer(score: score(), doc: base + Int(doc), after: after) }
+            _ = try next()
+        }
+    }
+
     /// The current document's term frequency (explain).
-    var freq: Int32 { postings.freq }
+    var freq: Int32 { postings.currentFreq() }
 
     // MARK: Block impacts
 
@@ -79,7 +96,7 @@ final class TermDocScorer: DocScorer {
     func blockMaxScore() -> Float {
         let maxFreq = postings.blockMaxFreq
         let minNorm = postings.blockMinNorm
-        if !bm25Cache.isEmpty {
+        if let bm25Cache {
             let tf = Float(maxFreq)
             return bm25Weight * (tf / (tf + bm25Cache[Int(minNorm)]))
         }

@@ -66,7 +66,10 @@ struct QueryLexer {
         return lexer.tokens
     }
 
-    private static func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
+    /// ASCII first: Unicode properties are a table lookup that shows in a query's latency.
+    private static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        c.value < 0x80 ? c.value == 0x20 || (0x09...0x0D).contains(c.value) : c.properties.isWhitespace
+    }
 
     /// Characters that end a word (besides whitespace).
     private static func endsWord(_ c: Unicode.Scalar) -> Bool {
@@ -78,7 +81,10 @@ struct QueryLexer {
 
     /// Characters allowed in a field name (FieldBuilder.validateName).
     private static func isFieldNameChar(_ c: Unicode.Scalar) -> Bool {
-        c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_" || c == "-" || c == "."
+        if c.value < 0x80 {
+            return ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "-" || c == "."
+        }
+        return c.properties.isAlphabetic
     }
 
     private var previousEnd: Int? { tokens.last?.end }

@@ -85,6 +85,15 @@ enum BitPacker {
         }
     }
 
+    /// Value `index` of a group of 128 values of `bits` bits at `source`, followed by at least
+    /// 8 readable bytes (as for `unpack128`).
+    @inline(__always)
+    static func value128(_ source: UnsafeRawPointer, at index: Int, bits: Int) -> UInt32 {
+        let bit = index &* bits
+        let v = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self)) &>> UInt64(bit & 7)
+        return UInt32(truncatingIfNeeded: v & ((1 &<< UInt64(bits)) &- 1))
+    }
+
     /// `unpack128` of doc-id deltas minus one, turned into documents from `last` in the same
     /// pass (`last` becomes the block's last document; cannot overflow: 128 values < 2^32).
     @inline(__always)

@@ -40,7 +40,14 @@ public struct PostingsIterator {
     private var blockIsFull = false
     private var previousLastDoc: Int32 = -1
     private var lastSkipDoc: Int64 = 0
-    private var scratch: [UInt8] = []
+    /// Where a compressed block is decompressed to (allocated on the first one).
+    private var scratch: PostingsScratch?
+    /// The current full block's bit-packed frequencies (minus one), read one at a time by
+    /// `freq` until `decodeFreqs()` unpacks them all into `buffer` (positions need them all);
+    /// nil once they are in `buffer`. Points into the `.doc` mmap or into `scratch`, both
+    /// owned by this iterator, and is followed by at least 8 readable bytes.
+    private var packedFreqs: UnsafeRawPointer?
+    private var packedFreqBits = 0
     // Positions of the current block, decoded one document at a time on demand: forward
     // cursors over the block's documents, bit-packed groups and variable-byte remainder (the
     // documents of a block are visited in order; going back restarts them).
@@ -114,7 +121,33 @@ public struct PostingsIterator {
     }
 
     /// The current document's frequency of the term.
-    public var freq: Int32 { Int32(truncatingIfNeeded: buffer[freqBase + max(index, 0)]) }
+    ///
+    /// Frequencies are decoded lazily, one value at a time: a conjunction or a phrase reads
+    /// them only for the documents every clause shares.
+    public var freq: Int32 {
+        let i = max(index, 0)
+        if let packedFreqs {
+            return Int32(truncatingIfNeeded: BitPacker.value128(packedFreqs, at: i, bits: packedFreqBits)) &+ 1
+        }
+        return Int32(truncatingIfNeeded: buffer[freqBase + i])
+    }
+
+    /// `freq` for scorers that hold the iterator in a class or an array: an inout access
+    /// works in place, where reading the property there copies (retains and releases) the
+    /// whole iterator first.
+    @inline(__always)
+    public mutating func currentFreq() -> Int32 { freq }
+
+    /// Unpacks the current block's frequencies into `buffer` (and their sum) if they are still packed.
+    private mutating func decodeFreqs() {
+        guard let packed = packedFreqs else { return }
+        let bits = packedFreqBits
+        blockFreqSum = buffer.withUnsafeMutableBufferPointer { all -> Int in
+            guard let d = all.baseAddress, all.count == 256 else { return 0 }
+            return BitPacker.unpack128Freqs(packed, bits: bits, into: d + 128)
+        }
+        packedFreqs = nil
+    }
 
     /// Moves to the next block's skip entry without decoding it; false when none is left.
     private mutating func moveToNextBlock() throws(SegmentError) {
@@ -133,6 +166,10 @@ public struct PostingsIterator {
         decoded = false
         positionsReady = false
         if hasSkip {
+            if readSkipEntryFast() {
+                blockLastDoc = Int32(lastSkipDoc)
+                return
+            }
             do {
                 lastSkipDoc += Int64(try skipInput.readVInt(max: Int(Int32.max)))
                 nextBlockData += try skipInput.readVInt(max: docFile.count)
@@ -147,6 +184,49 @@ public struct PostingsIterator {
         }
     }
 
+    /// Reads the next skip entry straight from memory when it surely lies inside the skip data
+    /// (each vint at most 10 bytes) and is well formed; false leaves everything untouched for
+    /// the checked reader, which then reports what is wrong.
+    @inline(__always)
+    private mutating func readSkipEntryFast() -> Bool {
+        let start = skipInput.position
+        guard skipEnd - start >= 41, skipEnd <= skipInput.bytes.count, let base = skipInput.bytes.baseAddress else { return false }
+        var p = start
+        @inline(__always) func vint() -> UInt64? {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while shift < 64 {
+                let b = base.load(fromByteOffset: p, as: UInt8.self)
+                p += 1
+                result |= UInt64(b & 0x7F) &<< shift
+                if b < 0x80 { return result }
+                shift += 7
+            }
+            return nil
+        }
+        guard let docDelta = vint(), docDelta <= UInt64(Int32.max),
+              let dataDelta = vint(), dataDelta <= UInt64(docFile.count) else { return false }
+        var posDelta: UInt64 = 0
+        if posFile != nil {
+            guard let v = vint(), v <= UInt64(Int32.max) * 64 else { return false }
+            posDelta = v
+        }
+        guard let maxFreq = vint(), maxFreq <= UInt64(Int32.max) else { return false }
+        var minNorm: UInt8 = 0
+        if hasNorms {
+            minNorm = base.load(fromByteOffset: p, as: UInt8.self)
+            p += 1
+        }
+        guard p <= skipEnd else { return false }
+        lastSkipDoc += Int64(docDelta)
+        nextBlockData += Int(dataDelta)
+        nextBlockPositions += Int(posDelta)
+        blockMaxFreq = Int32(maxFreq)
+        blockMinNorm = minNorm
+        skipInput.position = p
+        return true
+    }
+
     private mutating func decodeBlock() throws(SegmentError) {
         var input = DataInput(docFile.bytes, file: docFile.path, position: blockData)
         var last = Int64(previousLastDoc)
@@ -159,11 +239,13 @@ public struct PostingsIterator {
                 let size = BitPacker.byteCount(count: 128, bits: docBits) + BitPacker.byteCount(count: 128, bits: freqBits)
                 let payload: UnsafeRawBufferPointer
                 if first & 0x80 != 0 {
-                    try BlockCompression.read(&input, codec: codec, into: &scratch, maxSize: 1 << 12)
-                    guard scratch.count == size else { throw input.corrupt("postings block of \(scratch.count) bytes, expected \(size)") }
-                    // 8 bytes of slack for the 64-bit loads of `unpack128`.
-                    scratch.append(contentsOf: repeatElement(0, count: 8))
-                    payload = UnsafeRawBufferPointer(rebasing: scratch.withUnsafeBytes { $0 }[0..<size])
+                    // Copy on write: a copy of this iterator may still read its block from it.
+                    if !isKnownUniquelyReferenced(&scratch) { scratch = PostingsScratch() }
+                    let bytes = scratch!.bytes
+                    let n = try BlockCompression.read(&input, codec: codec, into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<PostingsScratch.maxBlock]))
+                    guard n == size else { throw input.corrupt("postings block of \(n) bytes, expected \(size)") }
+                    // `bytes` keeps 8 bytes past the largest block for the 64-bit loads of `unpack128`.
+                    payload = UnsafeRawBufferPointer(rebasing: bytes[0..<size])
                 } else {
                     payload = try input.readSlice(size)
                 }
@@ -171,6 +253,7 @@ public struct PostingsIterator {
                 // for a block at the very end of a malformed file).
                 let slack = first & 0x80 != 0 || input.remaining >= 8
                 let docBytes = BitPacker.byteCount(count: 128, bits: docBits)
+                packedFreqs = nil
                 let (sum, blockLast) = buffer.withUnsafeMutableBufferPointer { all -> (Int, Int64) in
                     var last = last
                     guard let d = all.baseAddress, all.count == 256 else { return (0, last) }
@@ -186,7 +269,7 @@ public struct PostingsIterator {
                     }
                     if slack {
                         BitPacker.unpack128Docs(base, bits: docBits, last: &last, into: d)
-                        return (BitPacker.unpack128Freqs(base + docBytes, bits: freqBits, into: f), last)
+                        return (-1, last)
                     }
                     BitPacker.unpack(base, count: 128, bits: docBits, into: d)
                     BitPacker.unpack(base + docBytes, count: 128, bits: freqBits, into: f)
@@ -201,11 +284,16 @@ public struct PostingsIterator {
                     }
                     return (sum, last)
                 }
+                if sum < 0, let base = payload.baseAddress {
+                    packedFreqs = UnsafeRawPointer(base + docBytes)
+                    packedFreqBits = freqBits
+                }
                 blockFreqSum = sum
                 last = blockLast
                 guard last < Int64(Int32.max) else { throw input.corrupt("document id overflow") }
                 count = 128
             } else {
+                packedFreqs = nil
                 let n = Int(docFreq) % 128
                 for i in 0..<n {
                     let v = try input.readVInt()
@@ -265,11 +353,26 @@ public struct PostingsIterator {
         try advanceShallow(to: target)
         if blockLastDoc == Self.noMoreDocs && count == 0 { doc = Self.noMoreDocs; return doc }
         if !decoded { try decodeBlock() }
-        while true {
-            index += 1
-            if index >= count { break }
-            let d = Int32(bitPattern: buffer[index])
-            if d >= target { doc = d; return doc }
+        // The first document >= target after the current one: the next one often is (a
+        // conjunction's other clauses), else a binary search of the rest of the block.
+        let found = buffer.withUnsafeBufferPointer { b -> Int in
+            var lo = index + 1
+            var hi = count
+            guard lo < hi, hi <= b.count else { return count }
+            if Int32(bitPattern: b[lo]) >= target { return lo }
+            if Int32(bitPattern: b[hi - 1]) < target { return count }
+            lo += 1
+            hi -= 1
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if Int32(bitPattern: b[mid]) < target { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        index = found
+        if found < count {
+            doc = Int32(bitPattern: buffer[found])
+            return doc
         }
         // Only reached when the target is past this block's last document.
         guard blocksLeft > 0 else { doc = Self.noMoreDocs; index = max(count - 1, 0); return doc }
@@ -299,15 +402,22 @@ public struct PostingsIterator {
             output.removeAll(keepingCapacity: true)
             return
         }
+        decodeFreqs()
         if !positionsReady { try preparePositions(posFile) }
         let i = index
         if i < posDocCursor {
             posDocCursor = 0
             posDocStart = 0
         }
-        while posDocCursor < i {
-            posDocStart += Int(buffer[freqBase + posDocCursor])
-            posDocCursor += 1
+        if posDocCursor < i {
+            let (from, base) = (posDocCursor, freqBase)
+            posDocStart = buffer.withUnsafeBufferPointer { b -> Int in
+                guard base + i <= b.count, let p = b.baseAddress else { return 0 }
+                var sum = posDocStart
+                for j in from..<i { sum &+= Int(p[base + j]) }
+                return sum
+            }
+            posDocCursor = i
         }
         let start = posDocStart
         let n = Int(buffer[freqBase + i])
@@ -443,4 +553,22 @@ public struct PostingsIterator {
             outBase[j] = acc
         }
     }
+}
+
+/// Memory a postings iterator decompresses blocks into: owned raw bytes, allocated once per
+/// iterator and freed with it, so pointers into the current block (its packed frequencies)
+/// stay valid between calls without borrowing an array past its `withUnsafeBytes`.
+final class PostingsScratch {
+    /// The largest block payload (128 doc deltas and 128 frequencies of 32 bits; the format
+    /// caps a block at 4 KiB).
+    static let maxBlock = 1 << 12
+    /// `maxBlock` bytes and 8 more, zeroed, for the 64-bit loads of `BitPacker.unpack128`.
+    let bytes: UnsafeMutableRawBufferPointer
+
+    init() {
+        bytes = .allocate(byteCount: Self.maxBlock + 8, alignment: 8)
+        bytes.initializeMemory(as: UInt8.self, repeating: 0)
+    }
+
+    deinit { bytes.deallocate() }
 }

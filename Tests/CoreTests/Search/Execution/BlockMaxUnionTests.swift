@@ -43,4 +43,39 @@ import Testing
         #expect(pruned > 0, "no query skipped a block: the test does not exercise pruning")
         #expect(prunedWithPhrases > 0, "no phrase candidate was dropped: the test does not exercise PhraseUnion")
     }
+
+    /// `BlockMaxConjunction`: ANDs of terms and of ORs of terms (the benchmark's
+    /// `(title:a OR text:a) AND (title:b OR text:b)`) give the exhaustive top k.
+    @Test(arguments: 0..<3) func prunedConjunctionTopKEqualsExhaustiveTopK(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) + 977)
+        let docs = (0..<3000).map { SearchTestIndex.randomDoc(&rng, id: "d\($0)") }
+        let deletes = (0..<60).map { _ in "d\(rng.next() % 3000)" }
+        let writer = try SearchTestIndex.build(docs, cuts: [1100, 2000], deletes: deletes, seed: UInt64(seed))
+        defer { writer.close() }
+        let searcher = Searcher(snapshot: writer.snapshot(), config: TestIndex.config())
+        var pruned = 0
+        for q in 0..<60 {
+            let clauses: [Query] = (0..<(2 + Int(rng.next() % 2))).map { _ in
+                let word = SearchTestIndex.word(&rng)
+                switch rng.next() % 3 {
+                case 0: return .term(field: "body", text: word)
+                case 1: return .boolean(BooleanQuery(should: [.term(field: "title", text: word), .term(field: "body", text: word)]))
+                default: return .boolean(BooleanQuery(should: [.term(field: "body", text: word), .term(field: "title", text: SearchTestIndex.word(&rng))]))
+                }
+            }
+            let query: Query = .boolean(BooleanQuery(must: clauses))
+            let k = [1, 10, 50][q % 3]
+            let exact = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
+            let fast = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: k, loadFields: false))
+            #expect(fast.hits.map(\.doc) == exact.hits.map(\.doc), "query \(q): \(query)")
+            #expect(fast.hits.map(\.score) == exact.hits.map(\.score), "query \(q): \(query)")
+            #expect(fast.total <= exact.total)
+            if fast.totalRelation == .greaterOrEqual {
+                pruned += 1
+            } else {
+                #expect(fast.total == exact.total, "query \(q): \(query)")
+            }
+        }
+        #expect(pruned > 0, "no conjunction skipped anything: the test does not exercise pruning")
+    }
 }
