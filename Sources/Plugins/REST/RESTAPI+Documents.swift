@@ -114,8 +114,15 @@ extension RESTAPI {
         let format = try BodyReader.format(of: call.request, body: body)
         let ids = try BodyReader.parse(body) { bytes throws(RequestBodyError) in try Core.RequestBody.ids(bytes, format: format) }
         guard !ids.isEmpty else { throw APIError.invalidBody("send an array of ids, or ?query= to delete by query") }
+        // Which ids exist as the request is accepted (real time); absent ones are no-ops, and the
+        // answer says so per id, as a single DELETE would answer 404.
+        var found: [Bool] = []
+        found.reserveCapacity(ids.count)
+        for id in ids { found.append(try index.writer.storedDocument(id: id) != nil) }
         let acks = try await submit([.deleteDocuments(index: index.name, ids: ids)], sync: sync)
-        let items: [JSONValue] = ids.map { .object([("id", .string($0)), ("result", .string("deleted"))]) }
+        let items: [JSONValue] = zip(ids, found).map { id, existed in
+            .object([("id", .string(id)), ("result", .string(existed ? "deleted" : "not_found"))])
+        }
         let (status, payload) = try written(acks[0], sync: sync, created: false, extra: [("count", .int(ids.count)), ("items", .array(items))])
         return call.reply(status, payload)
     }

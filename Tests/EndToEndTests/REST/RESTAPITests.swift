@@ -210,8 +210,10 @@ struct RESTAPITests {
         let name = Fixtures.indexName("bulkdel")
         try await client.createExampleIndex(name)
         let byIDs = try Envelope.expect(try await client.send("DELETE", "/indices/\(name)/documents?sync=true",
-                                                            body: JSON.data(["1", "2"]), contentType: "application/json"), 200)
-        #expect((byIDs["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["1", "2"], "\(byIDs)")
+                                                            body: JSON.data(["1", "2", "nope"]), contentType: "application/json"), 200)
+        let items = byIDs["items"] as? [[String: Any]]
+        #expect(items?.compactMap { $0["id"] as? String } == ["1", "2", "nope"], "\(byIDs)")
+        #expect(items?.compactMap { $0["result"] as? String } == ["deleted", "deleted", "not_found"], "\(byIDs)")
         #expect(try await client.searchIDs(name, ["query": Self.allFive]).sorted() == ["3", "4", "5"])
 
         try Envelope.expect(try await client.delete("/indices/\(name)/documents?sync=true&query=" + HTTPClient.encode("title:glacier")), 200)
