@@ -93,6 +93,45 @@ import Testing
         #expect(without.stderr.contains("analyzers.mirrored.tokenizer: unknown tokenizer 'example_words'"), "\(without.stderr)")
     }
 
+    /// In a cluster, a config that names a plugin's component is refused before it is logged
+    /// when some member lacks the plugin (that member could not apply it and would stop),
+    /// naming the member and the missing names; with the plugin on every member it is created.
+    @Test func aClusterRefusesAConfigAMemberLacksThePluginFor() async throws {
+        let plugin = try builtPlugin()
+        let first = try ServerProcess(extraArguments: ["--plugin=\(plugin.path)"], niceness: ClusterProcessTests.niceness)
+        try first.launch()
+        try await first.waitUntilReady()
+        let seed = "--seed-addr=127.0.0.1:\(first.peerPort)"
+        let withPlugin = try ServerProcess(extraArguments: [seed, "--plugin=\(plugin.path)"], niceness: ClusterProcessTests.niceness)
+        let without = try ServerProcess(extraArguments: [seed], niceness: ClusterProcessTests.niceness)
+        let nodes = [first, withPlugin, without]
+        defer { for node in nodes { node.stop() } }
+        try withPlugin.launch()
+        try without.launch()
+        for node in nodes { try await node.waitUntilReady() }
+        for node in nodes {
+            _ = try await eventually(timeout: 30) { try await ClusterProcessTests.status(node) } until: {
+                ($0["partner_nodes_count"] as? Int) == 2 && ($0["readonly_nodes_count"] as? Int) == 0
+            }
+        }
+        let mirrored = Data("""
+            schema:
+              id: {field_type: id, args: {unique: true, stored: true}}
+              body: {field_type: text, args: {analyzer: mirrored}}
+            analyzers:
+              mirrored:
+                tokenizer: example_words
+                filters: [example_reverse]
+            """.utf8)
+        let refused = try Envelope.expectError(try await first.client.put("/indices/mirrored?sync=true", mirrored, "application/yaml"), 400, "invalid_config")
+        let reason = refused["reason"] as? String ?? ""
+        #expect(reason.contains("127.0.0.1:\(without.peerPort)") && reason.contains("tokenizer:example_words"), "\(reason)")
+        #expect(!reason.contains("127.0.0.1:\(withPlugin.peerPort)"), "the member with the plugin is not named: \(reason)")
+        try Envelope.expectError(try await without.client.get("/indices/mirrored"), 404, "index_not_found")
+        // Built-in components only: every member has them.
+        try await withPlugin.client.createIndex("plain")
+    }
+
     @Test func aPluginBuiltForAnotherCoreIsRefusedNamingBothABIs() throws {
         _ = try builtPlugin()
         let sdk = Self.work.appendingPathComponent("sdk")
