@@ -34,10 +34,12 @@ extension StandaloneNode {
             ("leader", leader),
             ("partner_nodes_count", .number(String(partners.count))),
         ]
+        // 2 = connected, as PySyncObj: the peer transport's link to the partner is up. Without
+        // a transport (a lone node in tests), what Raft knows stands in: a leader has heard from
+        // the partner, a follower hears from its leader.
+        let links = network?.connectedPeers()
         for (id, address) in partners {
-            // 2 = connected: a leader has heard from the partner (it acknowledged entries); a
-            // follower counts its leader (it hears from it) and the others as unknown (0).
-            let connected = raft.role == .leader ? (matches[id] ?? 0) > 0 : id == raft.leader
+            let connected = links.map { $0.contains(id) } ?? (raft.role == .leader ? (matches[id] ?? 0) > 0 : id == raft.leader)
             keys.append(("partner_node_status_server_\(address)", .number(connected ? "2" : "0")))
         }
         keys += [

@@ -91,6 +91,8 @@ import Testing
             let status = Dictionary(uniqueKeysWithValues: await member.node.status(advertisedAddress: member.address).map { ($0.key, $0.value) })
             if case .string(let leader)? = status["leader"] { leaders.insert(leader) }
             #expect(status["partner_nodes_count"] == .number("2"))
+            let links = status.filter { $0.key.hasPrefix("partner_node_status_server_") }
+            #expect(links.count == 2 && links.allSatisfy { $0.value == .number("2") }, "\(member.address): \(links)")
         }
         #expect(leaders.count == 1)
     }
@@ -113,6 +115,11 @@ import Testing
             return leader.address != oldLeader.address
         }
         #expect(replaced, "the others elect a new leader")
+        // The survivors report the cut-off partner as not connected (0), each other as connected.
+        for member in rest {
+            let status = Dictionary(uniqueKeysWithValues: await member.node.status(advertisedAddress: member.address).map { ($0.key, $0.value) })
+            #expect(status["partner_node_status_server_\(oldLeader.address)"] == .number("0"))
+        }
         // Writes go on through the survivors; a write to the cut-off old leader does not succeed.
         for i in 21...30 {
             _ = try await rest[i % 2].node.write(NodeStateMachineTests.put("books", i...i))

@@ -43,6 +43,11 @@ final class MemoryPeerNetwork: PeerNetwork {
         }
     }
 
+    /// Every peer that is not cut off (nor is this node).
+    func connectedPeers() -> Set<NodeID> {
+        Set(peers.withLock { $0 }.filter { hub.handler(from: address, to: $0.value) != nil }.keys)
+    }
+
     func call(_ address: String, method: String, body: [UInt8], timeout: Duration) async throws -> [UInt8] {
         guard let handler = hub.handler(from: self.address, to: address) else {
             throw PeerCallError(code: "unavailable", message: "\(address) is unreachable")

@@ -72,6 +72,10 @@ import Testing
         for node in nodes { statuses.append(try await Self.status(node)) }
         #expect(Set(statuses.compactMap { $0["leader"] as? String }).count == 1, "one leader, the same for all")
         #expect(statuses.filter { $0["state"] as? Int == 2 }.count == 1)
+        // The leader's links to both partners are up (PySyncObj's 2 = connected).
+        let leader = try #require(statuses.first { $0["state"] as? Int == 2 })
+        let links = leader.filter { $0.key.hasPrefix("partner_node_status_server_") }
+        #expect(links.count == 2 && links.values.allSatisfy { $0 as? Int == 2 }, "\(links)")
     }
 
     /// The most important property: a SIGKILL of the leader in the middle of sync writes loses
