@@ -162,6 +162,26 @@ import Testing
         #expect(uses.contains("analyzer:stemming"), "recorded under the canonical name: \(uses)")
     }
 
+    /// A leader that removes itself steps down; the others elect a leader among themselves and
+    /// go on taking writes.
+    @Test func aLeaderThatLeavesIsReplaced() async throws {
+        let hub = MemoryPeerHub()
+        let members = try await Self.cluster(hub: hub, seed: 4)
+        defer { Task { for m in members { await m.stop() } } }
+        _ = try await members[0].node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
+        let leader = try #require(await Self.leader(of: members))
+        _ = try await leader.node.handle(method: PeerMethod.leave, body: Array(leader.address.utf8), from: "test")
+        let rest = members.filter { $0 !== leader }
+        let replaced = await NodeMaintenanceTests.eventually(10) {
+            guard let next = await Self.leader(of: rest) else { return false }
+            return await next.node.votersCount == 2
+        }
+        #expect(replaced, "a leader among the two that stay")
+        let ack = try await rest[0].node.write(NodeStateMachineTests.put("books", 1...1))
+        #expect(await rest[1].node.waitForApplied(ack.logIndex, timeout: .seconds(10)))
+        #expect(!(await leader.node.isLeader), "the removed node no longer leads")
+    }
+
     static func leader(of members: [Member]) async -> Member? {
         for member in members where await member.node.isLeader { return member }
         return nil
