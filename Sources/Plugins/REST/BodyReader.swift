@@ -23,6 +23,43 @@ struct BodyReader: Sendable {
         }
     }
 
+    /// Streams an NDJSON body line by line (a line split across chunks is joined), so a large
+    /// bulk is never held whole: each line is handed to `line` as it completes, then dropped.
+    /// The size limit applies as the bytes arrive.
+    func lines(of request: Request, _ line: (UnsafeBufferPointer<UInt8>) throws -> Void) async throws {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBytes {
+            throw tooLarge(length)
+        }
+        var pending: [UInt8] = []
+        var total = 0
+        for try await chunk in request.body {
+            total += chunk.readableBytes
+            guard total <= maxBytes else { throw tooLarge(nil) }
+            try chunk.withUnsafeReadableBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                var start = 0
+                while let newline = bytes[start...].firstIndex(of: 0x0A) {
+                    if pending.isEmpty {
+                        try line(UnsafeBufferPointer(rebasing: bytes[start..<newline]))
+                    } else {
+                        pending.append(contentsOf: bytes[start..<newline])
+                        try pending.withUnsafeBufferPointer { try line($0) }
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                    start = newline + 1
+                }
+                pending.append(contentsOf: bytes[start...])
+            }
+        }
+        if !pending.isEmpty { try pending.withUnsafeBufferPointer { try line($0) } }
+    }
+
+    /// Whether the request says its body is NDJSON (a sniffed body is read whole instead).
+    static func isNDJSON(_ request: Request) -> Bool {
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"].contains(mediaType ?? "")
+    }
+
     private func tooLarge(_ length: Int?) -> APIError {
         let size = length.map { "\($0) bytes" } ?? "the body"
         return APIError(status: .contentTooLarge, code: "body_too_large", kind: .invalidRequest,

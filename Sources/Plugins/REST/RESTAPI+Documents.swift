@@ -57,28 +57,47 @@ extension RESTAPI {
     func bulkPut(_ call: Call) async throws -> Response {
         let index = try openIndex(call)
         let sync = try isSync(call)
-        let body = try await bodies.read(call.request)
-        let format = try BodyReader.format(of: call.request, body: body)
-        let elements = try BodyReader.parse(body) { bytes throws(RequestBodyError) in try Core.RequestBody.documents(bytes, format: format) }
         let builder = DocumentBuilder(config: index.config)
         var documents: [IdentifiedDocument] = []
-        documents.reserveCapacity(elements.count)
         var problems: [JSONValue] = []
-        for (position, element) in elements.enumerated() {
-            switch element {
-            case .invalid(let reason):
-                problems.append(Self.problem(position: position, id: nil, field: nil, reason: reason))
-            case .document(let item):
-                do {
-                    let built = try builder.build(item)
+        var count = 0
+        if BodyReader.isNDJSON(call.request) {
+            // Streamed: each line becomes a document as it arrives; the body is never held whole.
+            var lineNumber = 0
+            try await bodies.lines(of: call.request) { line in
+                lineNumber += 1
+                guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
+                do throws(DocumentError) {
+                    let built = try builder.build(json: line)
                     documents.append(IdentifiedDocument(id: built.id, document: built.document))
                 } catch {
-                    problems.append(Self.problem(position: position, id: Self.bodyID(item, config: index.config), field: error.field, reason: error.reason))
+                    let id = (try? JSONParser.parseObjectWithSpans(line)).flatMap { Self.bodyID(Core.RequestBody.Item(members: $0.members), config: index.config) }
+                    problems.append(Self.problem(position: count, id: id, field: error.field, reason: "line \(lineNumber): \(error.reason)"))
+                }
+                count += 1
+            }
+        } else {
+            let body = try await bodies.read(call.request)
+            let format = try BodyReader.format(of: call.request, body: body)
+            let elements = try BodyReader.parse(body) { bytes throws(RequestBodyError) in try Core.RequestBody.documents(bytes, format: format) }
+            documents.reserveCapacity(elements.count)
+            count = elements.count
+            for (position, element) in elements.enumerated() {
+                switch element {
+                case .invalid(let reason):
+                    problems.append(Self.problem(position: position, id: nil, field: nil, reason: reason))
+                case .document(let item):
+                    do {
+                        let built = try builder.build(item)
+                        documents.append(IdentifiedDocument(id: built.id, document: built.document))
+                    } catch {
+                        problems.append(Self.problem(position: position, id: Self.bodyID(item, config: index.config), field: error.field, reason: error.reason))
+                    }
                 }
             }
         }
         if !problems.isEmpty {
-            var error = APIError.badRequest("invalid_document", "\(problems.count) of \(elements.count) documents are invalid; nothing was written")
+            var error = APIError.badRequest("invalid_document", "\(problems.count) of \(count) documents are invalid; nothing was written")
             error.details = [("documents", .array(problems))]
             throw error
         }

@@ -184,6 +184,29 @@ struct RESTAPITests {
         #expect(try await client.searchIDs(name, ["query": "lighthouse"]) == ["1"])
     }
 
+    /// A large NDJSON bulk is read as it streams in (lines split across the transport's chunks
+    /// are joined): every document lands, in order, across several ~1 MiB log entries, and one
+    /// bad line among thousands is named by its line and position with nothing written.
+    @Test func aLargeNDJSONBulkStreamsIn() async throws {
+        let client = try client
+        let name = Fixtures.indexName("stream")
+        try await client.createIndex(name)
+        let padding = String(repeating: "lighthouse keeper ", count: 20)
+        var lines = (0..<6000).map { "{\"id\": \"s\($0)\", \"title\": \"Stream \($0)\", \"text\": \"\(padding)\($0)\"}" }
+        let body = Data((lines.joined(separator: "\n") + "\n").utf8)
+        #expect(body.count > 2 << 20, "large enough to span entries and chunks: \(body.count)")
+        let response = try Envelope.expect(try await client.put("/indices/\(name)/documents?sync=true", body, "application/x-ndjson"), 201)
+        let items = try #require(response["items"] as? [[String: Any]])
+        #expect(items.count == 6000 && items.first?["id"] as? String == "s0" && items.last?["id"] as? String == "s5999")
+        #expect(try await client.search(name, ["query": "title:stream", "page_len": "0"])["total"] as? Int == 6000)
+
+        lines[4321] = "{\"id\": \"bad\", \"nope\": 1}"
+        let refused = try Envelope.expectError(try await client.put("/indices/\(name)/documents", Data(lines.joined(separator: "\n").utf8), "application/x-ndjson"), 400, "invalid_document")
+        let documents = try #require(refused["documents"] as? [[String: Any]])
+        #expect(documents.count == 1 && documents.first?["position"] as? Int == 4321 && documents.first?["id"] as? String == "bad", "\(documents)")
+        #expect((documents.first?["reason"] as? String ?? "").hasPrefix("line 4322:"))
+    }
+
     @Test(arguments: [("example/bulk_put.json", "application/json"), ("example/bulk_put.yaml", "application/yaml"),
                       ("example/bulk_put.ndjson", "application/x-ndjson")])
     func bulkPut(file: String, contentType: String) async throws {
