@@ -26,6 +26,9 @@ public struct NodeOptions: Sendable {
     public var tickInterval: Duration = .milliseconds(40)
     public var electionTick: Int = 10
     public var heartbeatTick: Int = 1
+    /// A follower more than this many entries behind the commit index reports itself not ready
+    /// (catching up).
+    public var readyLagEntries: Int = 1000
     /// How long a write waits to be committed before its outcome is reported unknown.
     public var writeTimeout: Duration = .seconds(10)
     /// What this node's registry holds (`Registry.componentNames()`), reported when it founds

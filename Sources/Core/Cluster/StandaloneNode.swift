@@ -209,8 +209,21 @@ public actor StandaloneNode {
     public var notReadyReason: String? {
         if let failure { return "stopped after a local failure: \(failure)" }
         if closed { return "closed" }
+        return Self.clusterReadiness(joining: joining, leader: raft.leader, isLeader: raft.role == .leader,
+                                     commit: raft.commitIndex, applied: raft.appliedIndex, maxLag: options.readyLagEntries)
+    }
+
+    /// Why a member cannot serve yet, from what Raft knows (nil: it can): it has no leader, it
+    /// waits to be added, or, as a follower, it is more than `maxLag` entries behind the commit
+    /// index its leader told it (a restarted or new member catching up), so reads there would
+    /// be far behind the cluster's.
+    static func clusterReadiness(joining: Bool, leader: NodeID, isLeader: Bool, commit: UInt64, applied: UInt64,
+                                 maxLag: Int) -> String? {
         if joining { return "waiting to be added to the cluster" }
-        if raft.leader == 0 { return "no leader" }
+        if leader == 0 { return "no leader" }
+        if !isLeader, commit > applied + UInt64(max(maxLag, 0)) {
+            return "catching up: applied \(applied) of \(commit) committed entries"
+        }
         return nil
     }
 
@@ -305,7 +318,9 @@ public actor StandaloneNode {
             leaderChanges += 1
             logger.info("leader changed", metadata: ["leader": "\(raft.leader)", "term": "\(raft.term)", "self": "\(nodeID)"])
         }
-        leaderKnown.store(raft.leader != 0 && !joining, ordering: .releasing)
+        leaderKnown.store(Self.clusterReadiness(joining: joining, leader: raft.leader, isLeader: raft.role == .leader,
+                                                commit: raft.commitIndex, applied: raft.appliedIndex,
+                                                maxLag: options.readyLagEntries) == nil, ordering: .releasing)
         let applied = raft.appliedIndex
         for (id, waiter) in appliedWaiters where waiter.index <= applied {
             appliedWaiters[id] = nil

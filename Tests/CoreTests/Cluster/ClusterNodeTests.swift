@@ -187,3 +187,20 @@ import Testing
         return nil
     }
 }
+
+/// What readiness says of a cluster member, from what Raft knows.
+@Suite struct ClusterReadinessTests {
+    @Test func aMemberIsReadyWithALeaderAndCaughtUp() {
+        #expect(StandaloneNode.clusterReadiness(joining: false, leader: 7, isLeader: false, commit: 1500, applied: 1200, maxLag: 1000) == nil)
+        #expect(StandaloneNode.clusterReadiness(joining: false, leader: 7, isLeader: true, commit: 9000, applied: 10, maxLag: 1000) == nil,
+                "a leader's own commit index runs ahead of its apply only transiently; it serves")
+    }
+
+    @Test func itSaysWhyItIsNot() {
+        #expect(StandaloneNode.clusterReadiness(joining: true, leader: 7, isLeader: false, commit: 0, applied: 0, maxLag: 1000)
+                == "waiting to be added to the cluster")
+        #expect(StandaloneNode.clusterReadiness(joining: false, leader: 0, isLeader: false, commit: 5, applied: 5, maxLag: 1000) == "no leader")
+        #expect(StandaloneNode.clusterReadiness(joining: false, leader: 7, isLeader: false, commit: 5001, applied: 4000, maxLag: 1000)
+                == "catching up: applied 4000 of 5001 committed entries")
+    }
+}
