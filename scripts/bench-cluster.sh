@@ -12,15 +12,7 @@ pids=()
 trap 'for p in "${pids[@]}"; do kill -9 $p 2>/dev/null || true; done' EXIT
 
 rm -rf "$work" && mkdir -p "$work"
-python3 - "$bench/corpus.jsonl.gz" "$work/docs.jsonl" "$docs" <<'PY'
-import gzip, json, sys
-src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-with gzip.open(src, "rt") as f, open(dst, "w") as out:
-    for i, line in enumerate(f):
-        if i >= n: break
-        d = json.loads(line)
-        out.write(json.dumps({"id": d["id"], "title": d["title"], "text": d["text"]}) + "\n")
-PY
+python3 "$root/scripts/bench_docs.py" "$bench/corpus.jsonl.gz" "$work/docs.jsonl" "$docs"
 
 cpu() { awk '{print ($14 + $15) / 100}' /proc/$1/stat; }   # utime + stime, seconds (USER_HZ 100)
 

@@ -14,17 +14,7 @@ bin=$root/.build/release/cockatrice
 base=http://127.0.0.1:$http_port
 
 rm -rf "$work" && mkdir -p "$work"
-# The corpus carries fields the schema does not name (pos, source); the API refuses unknown
-# fields, so keep the schema's (not timed).
-python3 - "$bench/corpus.jsonl.gz" "$work/docs.jsonl" "$docs" <<'PY'
-import gzip, json, sys
-src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-with gzip.open(src, "rt") as f, open(dst, "w") as out:
-    for i, line in enumerate(f):
-        if i >= n: break
-        d = json.loads(line)
-        out.write(json.dumps({"id": d["id"], "title": d["title"], "text": d["text"]}) + "\n")
-PY
+python3 "$root/scripts/bench_docs.py" "$bench/corpus.jsonl.gz" "$work/docs.jsonl" "$docs"
 
 "$bin" server --host=127.0.0.1 --port=$peer_port --http-port=$http_port --index-dir="$work/index" \
     --snapshot-file="$work/snapshot.zip" --log-level=warning 2> "$work/server.log" &

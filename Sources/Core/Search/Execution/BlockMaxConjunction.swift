@@ -75,11 +75,7 @@ struct BlockMaxConjunction {
         let reader = segment.reader
         var list: [Clause] = []
         for terms in clauses {
-            var scorers: [TermDocScorer] = []
-            for t in terms {
-                guard ordinal < t.infos.count, let info = t.infos[ordinal] else { continue }
-                scorers.append(TermDocScorer(postings: try reader.postings(t.field, info), norms: reader.norms(t.field), scorer: t.scorer))
-            }
+            let scorers = try BlockMaxUnion.scorers(terms, in: reader, ordinal: ordinal)
             // A clause with no term in the segment: nothing here matches them all.
             if scorers.isEmpty { return false }
             list.append(Clause(scorers))

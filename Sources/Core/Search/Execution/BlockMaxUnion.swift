@@ -43,16 +43,23 @@ struct BlockMaxUnion {
         }
     }
 
-    /// Collects segment `ordinal`; returns whether any window was skipped (so `total` is only
-    /// a lower bound).
-    func collect(_ segment: IndexSnapshot.SegmentView, ordinal: Int, into collector: inout TopDocsCollector, after: ScoredDoc?,
-                 trackTotal: Int?) throws(SegmentError) -> Bool {
-        let reader = segment.reader
+    /// Scorers for the terms that occur in segment `ordinal` (shared with `BlockMaxConjunction`,
+    /// whose clauses are unions of terms).
+    static func scorers(_ terms: [Term], in reader: SegmentReader, ordinal: Int) throws(SegmentError) -> [TermDocScorer] {
         var scorers: [TermDocScorer] = []
         for t in terms {
             guard ordinal < t.infos.count, let info = t.infos[ordinal] else { continue }
             scorers.append(TermDocScorer(postings: try reader.postings(t.field, info), norms: reader.norms(t.field), scorer: t.scorer))
         }
+        return scorers
+    }
+
+    /// Collects segment `ordinal`; returns whether any window was skipped (so `total` is only
+    /// a lower bound).
+    func collect(_ segment: IndexSnapshot.SegmentView, ordinal: Int, into collector: inout TopDocsCollector, after: ScoredDoc?,
+                 trackTotal: Int?) throws(SegmentError) -> Bool {
+        let reader = segment.reader
+        let scorers = try Self.scorers(terms, in: reader, ordinal: ordinal)
         if scorers.isEmpty { return false }
         let live = segment.liveDocs
         let checkLive = live.hasDeletions
