@@ -29,7 +29,7 @@ struct NodeWorker: ParsableCommand {
 
     static func work(dir: String) async throws {
         let options = IndexWriterOptions(refreshInterval: nil, backgroundMerges: false)
-        let node = try StandaloneNode(root: dir, fileIO: LocalFileIO(), registry: try makeBuiltinRegistry(), options: options)
+        let node = try ClusterNode(root: dir, fileIO: LocalFileIO(), registry: try makeBuiltinRegistry(), options: options)
         let schema = "schema:\n  id: {field_type: id, args: {unique: true, stored: true}}\n  body: {field_type: text}\n"
         if node.stateMachine.index(named: "docs") == nil {
             _ = try await node.write(.createIndex(name: "docs", indexID: "docs-1", config: schema))

@@ -23,7 +23,7 @@ public enum ClusterRPC {
     }
 
     /// The leader's acknowledgements of forwarded writes.
-    public static func encodeAcknowledgements(_ acks: [StandaloneNode.Acknowledgement]) -> [UInt8] {
+    public static func encodeAcknowledgements(_ acks: [ClusterNode.Acknowledgement]) -> [UInt8] {
         var out = DataOutput()
         out.writeVInt(acks.count)
         for ack in acks {
@@ -38,10 +38,10 @@ public enum ClusterRPC {
         return out.bytes
     }
 
-    public static func decodeAcknowledgements(_ bytes: [UInt8]) throws(StoreError) -> [StandaloneNode.Acknowledgement] {
+    public static func decodeAcknowledgements(_ bytes: [UInt8]) throws(StoreError) -> [ClusterNode.Acknowledgement] {
         try decode(bytes, what: "acknowledgements") { input throws(StoreError) in
             let count = try input.readVInt(max: input.remaining)
-            var acks: [StandaloneNode.Acknowledgement] = []
+            var acks: [ClusterNode.Acknowledgement] = []
             for _ in 0..<count {
                 let index = try input.readUInt64()
                 let outcome: NodeStateMachine.Outcome
@@ -52,7 +52,7 @@ public enum ClusterRPC {
                 case 3: outcome = .rejected(try input.readString())
                 case let tag: throw input.corrupt("unknown outcome tag \(tag)")
                 }
-                acks.append(StandaloneNode.Acknowledgement(logIndex: index, outcome: outcome))
+                acks.append(ClusterNode.Acknowledgement(logIndex: index, outcome: outcome))
             }
             return acks
         }

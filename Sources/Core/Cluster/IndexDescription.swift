@@ -18,7 +18,7 @@ public struct IndexDescription: Sendable {
     /// The segments searchers see, in order.
     public var segments: [SegmentDescription]
 
-    /// A description from its parts (the node builds it: `StandaloneNode.describe(index:)`).
+    /// A description from its parts (the node builds it: `ClusterNode.describe(index:)`).
     public init(name: String, docCount: Int, docCountAll: Int, lastModified: Double, latestGeneration: Int, folder: String,
                 files: [String], segments: [SegmentDescription]) {
         self.name = name

@@ -14,16 +14,16 @@ public protocol Transport: Sendable {
 /// Where a transport finds the node: empty while the node opens (replaying its log can take a
 /// while), so the transport can listen, answer liveness and say it is not ready meanwhile.
 public final class NodeSlot: Sendable {
-    private let value = Mutex<StandaloneNode?>(nil)
+    private let value = Mutex<ClusterNode?>(nil)
 
-    public init(_ node: StandaloneNode? = nil) {
+    public init(_ node: ClusterNode? = nil) {
         value.withLock { $0 = node }
     }
 
     /// The node, once it is open.
-    public var node: StandaloneNode? { value.withLock { $0 } }
+    public var node: ClusterNode? { value.withLock { $0 } }
 
-    public func fill(_ node: StandaloneNode) {
+    public func fill(_ node: ClusterNode) {
         value.withLock { $0 = node }
     }
 }

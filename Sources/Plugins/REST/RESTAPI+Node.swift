@@ -113,7 +113,7 @@ extension RESTAPI {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: renderMetrics())))
     }
 
-    private static func recordNodeMetrics(_ node: StandaloneNode) async {
+    private static func recordNodeMetrics(_ node: ClusterNode) async {
         let stats = await node.stats()
         Gauge(label: "cockatrice_raft_applied_index").record(Double(stats.appliedIndex))
         Gauge(label: "cockatrice_raft_commit_index").record(Double(stats.commitIndex))

@@ -93,7 +93,7 @@ struct RESTAPI: Sendable {
 
     /// The node, or 503 while it is still opening (the REST port listens from the start, so
     /// liveness answers and readiness says why it is not ready).
-    var node: StandaloneNode {
+    var node: ClusterNode {
         get throws(APIError) {
             guard let node = slot.node else {
                 throw APIError.unavailable("not_ready", "the node is opening (replaying its log)")
@@ -127,12 +127,12 @@ struct RESTAPI: Sendable {
 
     /// Proposes the commands and waits as the request asked: committed (and durable) always;
     /// applied and refreshed on this node with `sync`.
-    func submit(_ commands: [NodeCommand], sync: Bool) async throws -> [StandaloneNode.Acknowledgement] {
+    func submit(_ commands: [NodeCommand], sync: Bool) async throws -> [ClusterNode.Acknowledgement] {
         let node = try self.node
         guard node.isReady else {
             throw APIError.unavailable("not_ready", "the node is not ready to take writes (replaying its log, or stopped after a local failure)")
         }
-        let acks: [StandaloneNode.Acknowledgement]
+        let acks: [ClusterNode.Acknowledgement]
         do {
             acks = try await node.write(commands)
         } catch let error as NodeError {
@@ -177,7 +177,7 @@ struct RESTAPI: Sendable {
     }
 
     /// The status and payload of a single write.
-    func written(_ ack: StandaloneNode.Acknowledgement, sync: Bool, created: Bool,
+    func written(_ ack: ClusterNode.Acknowledgement, sync: Bool, created: Bool,
                  extra: [(key: String, value: JSONValue)] = []) throws(APIError) -> (HTTPResponse.Status, [(key: String, value: JSONValue)]) {
         if case .rejected(let reason) = ack.outcome { throw refusal(reason, logIndex: ack.logIndex) }
         let status: HTTPResponse.Status = sync ? (created ? .created : .ok) : .accepted

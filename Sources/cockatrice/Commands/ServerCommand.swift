@@ -95,7 +95,7 @@ struct ServerCommand: AsyncParsableCommand {
         let fileIO = LocalFileIO()
         if let restore {
             do {
-                try StandaloneNode.restore(from: restore, into: indexDir, fileIO: fileIO)
+                try ClusterNode.restore(from: restore, into: indexDir, fileIO: fileIO)
             } catch {
                 throw ServerError("--restore: \(restore): \(error)")
             }
@@ -123,7 +123,7 @@ struct ServerCommand: AsyncParsableCommand {
             slot: slot, logger: logger,
             open: {
                 do {
-                    return try StandaloneNode(root: root, fileIO: fileIO, registry: registry, options: nodeOptions)
+                    return try ClusterNode(root: root, fileIO: fileIO, registry: registry, options: nodeOptions)
                 } catch {
                     throw ServerError("cannot open the node in --index-dir=\(root): \(error)")
                 }

@@ -14,8 +14,8 @@ import ServiceLifecycle
 struct NodeService: Service {
     let slot: NodeSlot
     let logger: Logger
-    let open: @Sendable () throws -> StandaloneNode
-    let makePeer: @Sendable (StandaloneNode) -> PeerTransport
+    let open: @Sendable () throws -> ClusterNode
+    let makePeer: @Sendable (ClusterNode) -> PeerTransport
 
     func run() async throws {
         let node = try await Self.onThread(open)

@@ -8,10 +8,10 @@ import Testing
 @Suite(.serialized) struct ClusterNodeTests {
     final class Member: Sendable {
         let address: String
-        let node: StandaloneNode
+        let node: ClusterNode
         let maintenance: Task<Void, Never>
 
-        init(address: String, node: StandaloneNode) {
+        init(address: String, node: ClusterNode) {
             self.address = address
             self.node = node
             maintenance = Task { await node.runMaintenance() }
@@ -34,7 +34,7 @@ import Testing
         options.tickInterval = .milliseconds(20)
         options.refreshInterval = .milliseconds(50)
         options.writeTimeout = .seconds(5)
-        let node = try StandaloneNode(root: "/\(address)", fileIO: io, registry: try builtinRegistry(), options: options)
+        let node = try ClusterNode(root: "/\(address)", fileIO: io, registry: try builtinRegistry(), options: options)
         let network = MemoryPeerNetwork(hub: hub, address: address)
         hub.register(address, node)
         await node.attach(network: network)
@@ -191,16 +191,16 @@ import Testing
 /// What readiness says of a cluster member, from what Raft knows.
 @Suite struct ClusterReadinessTests {
     @Test func aMemberIsReadyWithALeaderAndCaughtUp() {
-        #expect(StandaloneNode.clusterReadiness(joining: false, leader: 7, isLeader: false, commit: 1500, applied: 1200, maxLag: 1000) == nil)
-        #expect(StandaloneNode.clusterReadiness(joining: false, leader: 7, isLeader: true, commit: 9000, applied: 10, maxLag: 1000) == nil,
+        #expect(ClusterNode.clusterReadiness(joining: false, leader: 7, isLeader: false, commit: 1500, applied: 1200, maxLag: 1000) == nil)
+        #expect(ClusterNode.clusterReadiness(joining: false, leader: 7, isLeader: true, commit: 9000, applied: 10, maxLag: 1000) == nil,
                 "a leader's own commit index runs ahead of its apply only transiently; it serves")
     }
 
     @Test func itSaysWhyItIsNot() {
-        #expect(StandaloneNode.clusterReadiness(joining: true, leader: 7, isLeader: false, commit: 0, applied: 0, maxLag: 1000)
+        #expect(ClusterNode.clusterReadiness(joining: true, leader: 7, isLeader: false, commit: 0, applied: 0, maxLag: 1000)
                 == "waiting to be added to the cluster")
-        #expect(StandaloneNode.clusterReadiness(joining: false, leader: 0, isLeader: false, commit: 5, applied: 5, maxLag: 1000) == "no leader")
-        #expect(StandaloneNode.clusterReadiness(joining: false, leader: 7, isLeader: false, commit: 5001, applied: 4000, maxLag: 1000)
+        #expect(ClusterNode.clusterReadiness(joining: false, leader: 0, isLeader: false, commit: 5, applied: 5, maxLag: 1000) == "no leader")
+        #expect(ClusterNode.clusterReadiness(joining: false, leader: 7, isLeader: false, commit: 5001, applied: 4000, maxLag: 1000)
                 == "catching up: applied 4000 of 5001 committed entries")
     }
 }

@@ -42,7 +42,7 @@ import Testing
             #expect(acks >= target, "the worker acknowledged \(acks) writes before the deadline")
         }
         let options = IndexWriterOptions(refreshInterval: nil, backgroundMerges: false)
-        let node = try StandaloneNode(root: dir, fileIO: LocalFileIO(), registry: try builtinRegistry(), options: options)
+        let node = try ClusterNode(root: dir, fileIO: LocalFileIO(), registry: try builtinRegistry(), options: options)
         let index = try #require(node.stateMachine.index(named: "docs"))
         try index.writer.refresh()
         let snapshot = index.writer.snapshot()

@@ -16,12 +16,12 @@ import Testing
         return options
     }
 
-    static func open(_ io: SimulatedFileIO, _ options: NodeOptions = options()) throws -> StandaloneNode {
-        try StandaloneNode(root: "/data", fileIO: io, registry: try builtinRegistry(), options: options)
+    static func open(_ io: SimulatedFileIO, _ options: NodeOptions = options()) throws -> ClusterNode {
+        try ClusterNode(root: "/data", fileIO: io, registry: try builtinRegistry(), options: options)
     }
 
     /// Live documents searchers see now, without refreshing.
-    static func searchable(_ node: StandaloneNode, _ index: String = "books") throws -> Int {
+    static func searchable(_ node: ClusterNode, _ index: String = "books") throws -> Int {
         try #require(node.stateMachine.index(named: index)).writer.snapshot().numDocs
     }
 
@@ -35,7 +35,7 @@ import Testing
         return try await condition()
     }
 
-    static func create(_ node: StandaloneNode) async throws {
+    static func create(_ node: ClusterNode) async throws {
         _ = try await node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
     }
 
@@ -55,7 +55,7 @@ import Testing
     @Test func concurrentSyncWaitersShareOneRefresh() async throws {
         let node = try Self.open(SimulatedFileIO(seed: 2))
         try await Self.create(node)
-        let acks = try await withThrowingTaskGroup(of: StandaloneNode.Acknowledgement.self) { group in
+        let acks = try await withThrowingTaskGroup(of: ClusterNode.Acknowledgement.self) { group in
             for i in 1...40 { group.addTask { try await node.write(NodeStateMachineTests.put("books", i...i)) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }

@@ -12,12 +12,12 @@ import Testing
         return path
     }
 
-    static func open(_ io: SimulatedFileIO, root: String) throws -> StandaloneNode {
-        try StandaloneNode(root: root, fileIO: io, registry: try builtinRegistry(), options: NodeMaintenanceTests.options())
+    static func open(_ io: SimulatedFileIO, root: String) throws -> ClusterNode {
+        try ClusterNode(root: root, fileIO: io, registry: try builtinRegistry(), options: NodeMaintenanceTests.options())
     }
 
     /// Every hit of `query` over `index`: stored fields and score, in rank order.
-    static func search(_ node: StandaloneNode, _ index: String, _ query: Query) throws -> [[String]] {
+    static func search(_ node: ClusterNode, _ index: String, _ query: Query) throws -> [[String]] {
         let open = try #require(node.stateMachine.index(named: index))
         let result = try Searcher(snapshot: open.writer.snapshot(), config: open.config).search(SearchRequest(query: query, pageLen: 1000))
         return result.hits.map { hit in hit.fields.map { "\($0.name)=\(String(decoding: $0.value, as: UTF8.self))" } + ["\(hit.score)"] }
@@ -25,7 +25,7 @@ import Testing
 
     /// A node with two indices, several segments, deletions and updates, and some writes that
     /// were applied but neither refreshed nor committed.
-    static func populatedNode(_ io: SimulatedFileIO) async throws -> StandaloneNode {
+    static func populatedNode(_ io: SimulatedFileIO) async throws -> ClusterNode {
         let node = try open(io, root: "/data")
         _ = try await node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
         _ = try await node.write(.createIndex(name: "films", indexID: "f1", config: NodeStateMachineTests.schema))
@@ -80,7 +80,7 @@ import Testing
         // Writes after the backup are not in it.
         _ = try await node.write(NodeStateMachineTests.put("books", 100...100, text: "later"))
         let restoredIO = SimulatedFileIO(seed: 3)
-        try StandaloneNode.restore(from: info.path, into: "/restored", fileIO: restoredIO)
+        try ClusterNode.restore(from: info.path, into: "/restored", fileIO: restoredIO)
         restoredIO.powerLoss()  // the restore is durable when it returns
         let restored = try Self.open(restoredIO, root: "/restored")
         #expect(restored.identity.nodeID != node.identity.nodeID)
@@ -115,7 +115,7 @@ import Testing
         let info = try await node.writeSnapshot(to: dir + "/empty.zip")
         #expect(info.indices == 0 && info.files == 1)
         let io = SimulatedFileIO(seed: 5)
-        try StandaloneNode.restore(from: info.path, into: "/r", fileIO: io)
+        try ClusterNode.restore(from: info.path, into: "/r", fileIO: io)
         let restored = try Self.open(io, root: "/r")
         let ack = try await restored.write(.createIndex(name: "books", indexID: "b2", config: NodeStateMachineTests.schema))
         #expect(ack.outcome == .applied)
@@ -132,7 +132,7 @@ import Testing
         ], to: zip)
         #expect(NodeBackup.isSafeEntryName(name) == false)
         let io = SimulatedFileIO(seed: 6)
-        #expect(throws: NodeRestoreError.self) { try StandaloneNode.restore(from: zip, into: "/node/index", fileIO: io) }
+        #expect(throws: NodeRestoreError.self) { try ClusterNode.restore(from: zip, into: "/node/index", fileIO: io) }
         #expect(!io.exists("/node/index"), "nothing is written when any entry name is refused")
         #expect(!io.exists("/node/evil") && !io.exists("/evil") && !io.exists("/etc/evil"))
     }
@@ -145,11 +145,11 @@ import Testing
         let info = try await node.writeSnapshot(to: dir + "/snapshot.zip")
         // Over the live node's own directory: refused, and the node's files are untouched.
         let catalog = io.contents("/data/_node/catalog")
-        #expect(throws: NodeRestoreError.self) { try StandaloneNode.restore(from: info.path, into: "/data", fileIO: io) }
+        #expect(throws: NodeRestoreError.self) { try ClusterNode.restore(from: info.path, into: "/data", fileIO: io) }
         #expect(io.contents("/data/_node/catalog") == catalog)
         // An empty existing directory is fine.
         try io.createDirectory("/empty")
-        try StandaloneNode.restore(from: info.path, into: "/empty", fileIO: io)
+        try ClusterNode.restore(from: info.path, into: "/empty", fileIO: io)
         #expect(try Self.open(io, root: "/empty").stateMachine.indexNames == ["books", "films"])
     }
 
@@ -157,17 +157,17 @@ import Testing
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Data("not a zip".utf8).write(to: URL(fileURLWithPath: dir + "/junk.zip"))
-        #expect(throws: NodeRestoreError.self) { try StandaloneNode.restore(from: dir + "/junk.zip", into: "/a", fileIO: SimulatedFileIO(seed: 8)) }
+        #expect(throws: NodeRestoreError.self) { try ClusterNode.restore(from: dir + "/junk.zip", into: "/a", fileIO: SimulatedFileIO(seed: 8)) }
         // A zip without a catalog is not a backup.
         _ = try NodeBackup.writeZip([.init(name: "b1/commit_1", file: ReadOnlyFile(path: "x", copying: [1, 2, 3]))], to: dir + "/nocatalog.zip")
-        #expect(throws: NodeRestoreError.self) { try StandaloneNode.restore(from: dir + "/nocatalog.zip", into: "/b", fileIO: SimulatedFileIO(seed: 8)) }
+        #expect(throws: NodeRestoreError.self) { try ClusterNode.restore(from: dir + "/nocatalog.zip", into: "/b", fileIO: SimulatedFileIO(seed: 8)) }
         // A catalog that fails its checksum stops the restore, and what was laid out does not
         // open as a node.
         var image = IndexCatalog().fileImage()
         image[image.count / 2] ^= 0xFF
         _ = try NodeBackup.writeZip([.init(name: "_node/catalog", file: ReadOnlyFile(path: "c", copying: image))], to: dir + "/bad.zip")
         let io = SimulatedFileIO(seed: 9)
-        #expect(throws: (any Error).self) { try StandaloneNode.restore(from: dir + "/bad.zip", into: "/c", fileIO: io) }
+        #expect(throws: (any Error).self) { try ClusterNode.restore(from: dir + "/bad.zip", into: "/c", fileIO: io) }
         #expect(throws: NodeRestoreError.self) { try Self.open(io, root: "/c") }
     }
 
@@ -214,7 +214,7 @@ import Testing
         bytes[at + 5] ^= 0x01
         try Data(bytes).write(to: URL(fileURLWithPath: zip))
         let io = SimulatedFileIO(seed: 12)
-        #expect { try StandaloneNode.restore(from: zip, into: "/r", fileIO: io) } throws: { error in
+        #expect { try ClusterNode.restore(from: zip, into: "/r", fileIO: io) } throws: { error in
             "\(error)".contains("CRC-32")
         }
     }
@@ -240,7 +240,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try NodeBackup.writeZip(sources, to: dir + "/damaged.zip")
         let restoredIO = SimulatedFileIO(seed: 14)
-        try StandaloneNode.restore(from: dir + "/damaged.zip", into: "/r", fileIO: restoredIO)
+        try ClusterNode.restore(from: dir + "/damaged.zip", into: "/r", fileIO: restoredIO)
         #expect { try Self.open(restoredIO, root: "/r") } throws: { error in "\(error)".contains(victim) }
     }
 
@@ -248,19 +248,19 @@ import Testing
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let options = NodeMaintenanceTests.options()
-        let node = try StandaloneNode(root: dir + "/node1", fileIO: LocalFileIO(), registry: try builtinRegistry(), options: options)
+        let node = try ClusterNode(root: dir + "/node1", fileIO: LocalFileIO(), registry: try builtinRegistry(), options: options)
         _ = try await node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
         _ = try await node.write(NodeStateMachineTests.put("books", 1...50))
         let info = try await node.writeSnapshot(to: dir + "/snapshot.zip")
         try await node.close()
-        try StandaloneNode.restore(from: info.path, into: dir + "/node2", fileIO: LocalFileIO())
-        let restored = try StandaloneNode(root: dir + "/node2", fileIO: LocalFileIO(), registry: try builtinRegistry(), options: options)
+        try ClusterNode.restore(from: info.path, into: dir + "/node2", fileIO: LocalFileIO())
+        let restored = try ClusterNode(root: dir + "/node2", fileIO: LocalFileIO(), registry: try builtinRegistry(), options: options)
         #expect(try NodeMaintenanceTests.searchable(restored) == 50)
         let description = try #require(restored.describe(index: "books"))
         #expect(description.folder == dir + "/node2/b1" && description.lastModified > 0)
         _ = try await restored.write(NodeStateMachineTests.put("books", 51...51))
         try await restored.close()
-        let reopened = try StandaloneNode(root: dir + "/node2", fileIO: LocalFileIO(), registry: try builtinRegistry(), options: options)
+        let reopened = try ClusterNode(root: dir + "/node2", fileIO: LocalFileIO(), registry: try builtinRegistry(), options: options)
         #expect(try NodeMaintenanceTests.searchable(reopened) == 51)
         try await reopened.close()
     }

@@ -5,7 +5,7 @@ import Testing
 /// What a node reports: the PySyncObj status keys, the `/metrics` numbers, index descriptions,
 /// readiness; and the index lifecycle around them (delete removes files, close commits).
 @Suite struct NodeStatusTests {
-    static func open(_ io: SimulatedFileIO) throws -> StandaloneNode {
+    static func open(_ io: SimulatedFileIO) throws -> ClusterNode {
         try NodeMaintenanceTests.open(io)
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// The node in a cluster: its peers' messages, the calls they and the admin commands make,
 /// forwarding of writes to the leader, and membership (join, promotion, leave).
-extension StandaloneNode: PeerHandler {
+extension ClusterNode: PeerHandler {
     /// Connects the node to its peers. Messages Raft produced before this are lost, which Raft
     /// tolerates (it resends).
     public func attach(network: any PeerNetwork) {

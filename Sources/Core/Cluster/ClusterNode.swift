@@ -15,7 +15,7 @@ import Synchronization
 /// Background work (Raft ticks, refresh, commit, log compaction, joining) runs in
 /// `runMaintenance()`; the server runs it as a task of its own and cancels it at shutdown,
 /// then calls `close()`.
-public actor StandaloneNode {
+public actor ClusterNode {
     /// The node's id, never reused.
     public nonisolated let nodeID: NodeID
     nonisolated let clusterIDValue: Atomic<UInt64>

@@ -2,12 +2,12 @@ import Core
 import Foundation
 import Testing
 
-@Suite struct StandaloneNodeTests {
+@Suite struct SingleVoterNodeTests {
     static func options() -> IndexWriterOptions {
         IndexWriterOptions(refreshInterval: nil, backgroundMerges: false)
     }
 
-    func count(_ node: StandaloneNode, _ index: String) throws -> Int {
+    func count(_ node: ClusterNode, _ index: String) throws -> Int {
         let open = try #require(node.stateMachine.index(named: index))
         try open.writer.refresh()
         return open.writer.snapshot().numDocs
@@ -18,7 +18,7 @@ import Testing
     @Test(arguments: 0..<5)
     func acknowledgedWritesSurvivePowerLossWithoutACommit(seed: Int) async throws {
         let io = SimulatedFileIO(seed: UInt64(seed))
-        let node = try StandaloneNode(root: "/data", fileIO: io, registry: try builtinRegistry(), options: Self.options())
+        let node = try ClusterNode(root: "/data", fileIO: io, registry: try builtinRegistry(), options: Self.options())
         let created = try await node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
         #expect(created.outcome == .applied)
         var indices: [UInt64] = [created.logIndex]
@@ -30,7 +30,7 @@ import Testing
         #expect(indices == indices.sorted() && Set(indices).count == indices.count)
         #expect(try count(node, "books") == 100)
         io.powerLoss()
-        let reopened = try StandaloneNode(root: "/data", fileIO: io, registry: try builtinRegistry(), options: Self.options())
+        let reopened = try ClusterNode(root: "/data", fileIO: io, registry: try builtinRegistry(), options: Self.options())
         #expect(reopened.identity == node.identity, "the node keeps its id across restarts")
         #expect(try count(reopened, "books") == 100)
         #expect(await reopened.appliedIndex >= indices.last ?? 0)
@@ -38,13 +38,13 @@ import Testing
 
     @Test func concurrentWritesShareFsyncsAndAreAllApplied() async throws {
         let io = SimulatedFileIO(seed: 9)
-        let node = try StandaloneNode(root: "/data", fileIO: io, registry: try builtinRegistry(), options: Self.options())
+        let node = try ClusterNode(root: "/data", fileIO: io, registry: try builtinRegistry(), options: Self.options())
         _ = try await node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
-        let acks = try await withThrowingTaskGroup(of: StandaloneNode.Acknowledgement.self) { group in
+        let acks = try await withThrowingTaskGroup(of: ClusterNode.Acknowledgement.self) { group in
             for i in 1...50 {
                 group.addTask { try await node.write(NodeStateMachineTests.put("books", i...i)) }
             }
-            var all: [StandaloneNode.Acknowledgement] = []
+            var all: [ClusterNode.Acknowledgement] = []
             for try await ack in group { all.append(ack) }
             return all
         }
@@ -55,7 +55,7 @@ import Testing
 
     @Test func commandsWrongForTheStateAreAcknowledgedAsRejected() async throws {
         let io = SimulatedFileIO(seed: 10)
-        let node = try StandaloneNode(root: "/data", fileIO: io, registry: try builtinRegistry(), options: Self.options())
+        let node = try ClusterNode(root: "/data", fileIO: io, registry: try builtinRegistry(), options: Self.options())
         let ack = try await node.write(NodeStateMachineTests.put("missing", 1...1))
         #expect(ack.outcome == .rejected("index 'missing' does not exist"))
     }
@@ -64,11 +64,11 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("cockatrice-node-\(getpid())").path
         try? LocalFileIO().removeTree(root)
         defer { try? LocalFileIO().removeTree(root) }
-        let node = try StandaloneNode(root: root, fileIO: LocalFileIO(), registry: try builtinRegistry(), options: Self.options())
+        let node = try ClusterNode(root: root, fileIO: LocalFileIO(), registry: try builtinRegistry(), options: Self.options())
         _ = try await node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
         _ = try await node.write(NodeStateMachineTests.put("books", 1...20))
         try await node.close()
-        let reopened = try StandaloneNode(root: root, fileIO: LocalFileIO(), registry: try builtinRegistry(), options: Self.options())
+        let reopened = try ClusterNode(root: root, fileIO: LocalFileIO(), registry: try builtinRegistry(), options: Self.options())
         #expect(try count(reopened, "books") == 20)
         _ = try await reopened.write(.deleteDocuments(index: "books", ids: ["1"]))
         #expect(try count(reopened, "books") == 19)

@@ -25,7 +25,7 @@ public struct SnapshotInfo: Sendable {
 }
 
 /// Backups (`PUT /snapshot`) and `--restore`.
-extension StandaloneNode {
+extension ClusterNode {
     /// Writes a consistent backup zip of every index's durable commit point and its files plus
     /// the catalog to `path` (temp file beside it, fsync, rename; see `NodeBackup`).
     ///

@@ -2,7 +2,7 @@
 /// describes it. The leader confirms with a quorum that it still leads and takes its commit
 /// index; a follower asks the leader for that index; either serves the read once it has
 /// applied up to it.
-extension StandaloneNode {
+extension ClusterNode {
     /// Returns once this node has applied everything committed before the call, so a read made
     /// now sees every write acknowledged before it, whichever node acknowledged it.
     ///

@@ -1,6 +1,6 @@
 /// What a node reports about itself: the PySyncObj-style status (`GET /cluster`,
 /// `cockatrice status`), the numbers for `/metrics`, and index descriptions.
-extension StandaloneNode {
+extension ClusterNode {
     /// The status in PySyncObj's key order (API.md), which users' scripts parse: version,
     /// revision, self, state (0 follower, 1 candidate, 2 leader), leader, partner_nodes_count,
     /// readonly_nodes_count, unknown_connections_count, log_len, last_applied, commit_idx,

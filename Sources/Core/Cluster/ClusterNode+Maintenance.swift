@@ -1,6 +1,6 @@
 /// The node's background services (DESIGN.md, "A write, end to end", steps 6, and
 /// "Snapshots"): the refresh ticker, the commit schedule and log compaction.
-extension StandaloneNode {
+extension ClusterNode {
     /// Runs the refresh ticker (every `refreshInterval`), the commit schedule (every
     /// `commitInterval`, or once about `commitLogBytes` of log were applied since the last
     /// commit) and log compaction (see `compactLogIfDue`). Returns when the calling task is
