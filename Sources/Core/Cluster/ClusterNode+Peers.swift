@@ -47,6 +47,7 @@ extension ClusterNode: PeerHandler {
         guard failure == nil, !closed else { return }
         raft.tick()
         if raft.role == .leader { promoteCaughtUpLearner() }
+        startInstallIfNeeded()
         pump()
     }
 
@@ -165,6 +166,12 @@ extension ClusterNode: PeerHandler {
             return Array("{\"bytes\": \(info.bytes)}".utf8)
         case PeerMethod.snapshotRead:
             return try readSnapshotRange(body)
+        case PeerMethod.transferBegin:
+            return try await beginTransfer(body)
+        case PeerMethod.transferRead:
+            return try readTransfer(body)
+        case PeerMethod.transferEnd:
+            return try endTransfer(body)
         default:
             throw PeerCallError(code: "unknown_method", message: "no method '\(method)'")
         }
@@ -198,9 +205,6 @@ extension ClusterNode: PeerHandler {
             throw PeerCallError(code: "removed", message: "node \(request.nodeID) was removed from this cluster and is never readmitted; wipe its --index-dir to join under a new id")
         }
         if !raft.confState.contains(request.nodeID) {
-            if log.snapshot().metadata.index > 0 {
-                throw PeerCallError(code: "unsupported", message: "this cluster's log was compacted; adding a node needs InstallSnapshot, which this build lacks")
-            }
             let change = ConfChange(type: .addLearner, nodeID: request.nodeID,
                                     context: PeerAddressBook.context(address: request.address, components: request.components))
             do {
