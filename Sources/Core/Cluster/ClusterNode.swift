@@ -332,13 +332,19 @@ public actor ClusterNode {
         guard failure == nil, !closed, installing == nil else { return }
         let network = network
         do {
-            let snapshotReady = try Self.drain(raft: raft, log: log, stateMachine: stateMachine, nodeDirectory: nodeDirectory,
-                                               send: { network?.send($0) }, confChange: { try applyMembership($0) },
-                                               readStates: { resolveReads($0) }) { index, term, bytes, outcome in
+            while let snapshotReady = try Self.drain(raft: raft, log: log, stateMachine: stateMachine, nodeDirectory: nodeDirectory,
+                                                     send: { network?.send($0) }, confChange: { try applyMembership($0) },
+                                                     readStates: { resolveReads($0) }, acknowledge: { index, term, bytes, outcome in
                 logBytesSinceCommit += bytes
                 acknowledge(Acknowledgement(logIndex: index, outcome: outcome), term: term)
-            }
-            if let snapshotReady, let snapshot = snapshotReady.snapshot {
+            }), let snapshot = snapshotReady.snapshot {
+                guard stateMachine.durableIndex < snapshot.metadata.index else {
+                    // The indices hold it already (an install that just finished fetched more):
+                    // nothing to stream.
+                    try nodeDirectory.delete(Self.installMarker)
+                    try finish(snapshotReady)
+                    continue
+                }
                 beginInstall(snapshot.metadata, pending: snapshotReady)
                 return
             }

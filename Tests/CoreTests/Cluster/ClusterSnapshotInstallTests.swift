@@ -74,3 +74,51 @@ import Testing
         }
     }
 }
+
+extension ClusterSnapshotInstallTests {
+    /// A member that stopped right after it learned it must install a snapshot (the marker is
+    /// written, its indices are old) applies nothing from its log when it reopens: it says it
+    /// is installing, fetches once it reaches a member, and then has every document.
+    @Test func aMemberThatStoppedBeforeInstallingFinishesWhenItReopens() async throws {
+        let hub = MemoryPeerHub()
+        let io = SimulatedFileIO(seed: 12)
+        var members: [Member] = []
+        members.append(try await ClusterNodeTests.start("a:1", seed: nil, hub: hub, io: io, configure: Self.compacting))
+        for address in ["b:1", "c:1"] {
+            members.append(try await ClusterNodeTests.start(address, seed: "a:1", hub: hub, io: io, configure: Self.compacting))
+        }
+        let founders = members
+        defer { Task { for m in founders { await m.stop() } } }
+        let formed = await NodeMaintenanceTests.eventually(60) {
+            for member in members where await member.node.votersCount != 3 || !member.node.isReady { return false }
+            return true
+        }
+        try #require(formed, "three voters")
+        _ = try await members[0].node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
+        _ = try await members[0].node.write(NodeStateMachineTests.put("books", 1...10))
+        let leader = try #require(await ClusterNodeTests.leader(of: members))
+        let behind = try #require(members.first { $0 !== leader })
+        hub.isolate(behind.address)
+        for i in 1...5 { _ = try await leader.node.write(NodeStateMachineTests.put("books", (i * 10 + 1)...(i * 10 + 10))) }
+        try await leader.node.commit()
+        let compactedTo = try #require(await leader.node.compactLogIfDue())
+
+        await behind.stop()
+        try await behind.node.close()
+        let nodeDirectory = IndexDirectory(fileIO: io, path: "/\(behind.address)/_node")
+        try ClusterNode.writeInstallMarker(compactedTo, in: nodeDirectory)
+        let reopened = try await ClusterNodeTests.start(behind.address, seed: "a:1", hub: hub, io: io, configure: Self.compacting)
+        defer { Task { await reopened.stop() } }
+        #expect(await reopened.node.notReadyReason?.contains("installing a snapshot") == true)
+        #expect(!reopened.node.isReady)
+        #expect(try !storedAll(reopened, 1...60))
+
+        hub.heal(behind.address)
+        let caughtUp = try await NodeMaintenanceTests.eventually(30) { try self.storedAll(reopened, 1...60) }
+        #expect(caughtUp)
+        #expect(await reopened.node.installCount == 1, "one transfer: the snapshot Raft sends next is already held")
+        #expect(!nodeDirectory.exists(ClusterNode.installMarker))
+        let ready = await NodeMaintenanceTests.eventually(10) { reopened.node.isReady }
+        #expect(ready)
+    }
+}
