@@ -12,8 +12,14 @@ public enum PeerMethod {
     public static let readIndex = "read.index"
     /// Body empty; answer: the status JSON object (UTF-8), PySyncObj key names (API.md).
     public static let status = "status"
-    /// Body: the joining node's `host:port` (UTF-8); answer: JSON, once the change is committed.
+    /// Body: the `host:port` of a node to add (UTF-8); the leader asks the node who it is
+    /// (`identity`), adds it if it waits to be added, and tells it (`join.accept`); answer:
+    /// JSON, once it is a learner (or at once if it is a member already).
     public static let join = "join"
+    /// Body empty; answer: a `ClusterRPC.IdentityReply`.
+    public static let identity = "identity"
+    /// Body: a `ClusterRPC.JoinResponse` from the leader that added this waiting node.
+    public static let joinAccept = "join.accept"
     /// Body: the leaving node's `host:port` (UTF-8); answer: JSON, once the change is committed.
     public static let leave = "leave"
     /// Body empty; writes the backup zip and answers `{"bytes": N}` (UTF-8 JSON), its size.

@@ -193,6 +193,53 @@ import Testing
         for node in nodes { try await Self.expectAll(["after"], on: node) }
     }
 
+    /// A node whose `--seed-addr` names no member waits to be added; `PUT /cluster/<node>` on
+    /// the cluster adds it, `cockatrice join` adds another, and a node that founded a cluster
+    /// of its own is refused (409).
+    @Test func waitingNodesAreAddedWithPutClusterAndJoin() async throws {
+        let founder = try ServerProcess(niceness: Self.niceness)
+        try founder.launch()
+        try await founder.waitUntilReady()
+        defer { founder.stop() }
+        try await founder.client.createIndex("books")
+        try Envelope.expect(try await founder.client.put("/indices/books/documents/f1?sync=true", json: ["title": "First"]), 201)
+        // Seeds nobody answers at (a free port of its own), so the nodes wait.
+        var waiting: [ServerProcess] = []
+        for _ in 0..<2 {
+            let (_, nowhere) = try FreePorts.pair()
+            let node = try ServerProcess(extraArguments: ["--seed-addr=127.0.0.1:\(nowhere)"], niceness: Self.niceness)
+            try node.launch()
+            waiting.append(node)
+        }
+        defer { for node in waiting { node.stop() } }
+        for node in waiting {
+            var readiness: HTTPResponse?
+            for _ in 0..<300 where readiness?.status != 503 {
+                readiness = try? await node.client.get("/health/readiness")
+                if readiness?.status != 503 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            let body = readiness.map { String(decoding: $0.body, as: UTF8.self) } ?? "no answer"
+            #expect(body.contains("waiting to be added"), "\(body)")
+        }
+        let added = try await founder.client.put("/cluster/127.0.0.1:\(waiting[0].peerPort)", Data(), nil)
+        try Envelope.expect(added, 200)
+        let joined = try Executables.cockatrice("join", "--bind-addr=127.0.0.1:\(founder.peerPort)", "--join-addr=127.0.0.1:\(waiting[1].peerPort)")
+        #expect(joined.status == 0, "cockatrice join: \(joined.stderr)")
+        for node in waiting {
+            try await node.waitUntilReady()
+            try await Self.expectAll(["f1"], on: node)
+        }
+        let status = try await eventually(timeout: 30) { try await Self.status(founder) } until: { ($0["partner_nodes_count"] as? Int) == 2 }
+        #expect(status["partner_nodes_count"] as? Int == 2, "\(status)")
+
+        let loner = try ServerProcess(niceness: Self.niceness)
+        try loner.launch()
+        defer { loner.stop() }
+        try await loner.waitUntilReady()
+        let refused = try await waiting[0].client.put("/cluster/127.0.0.1:\(loner.peerPort)", Data(), nil)
+        _ = try Envelope.expectError(refused, 409, "node_in_another_cluster")
+    }
+
     /// A node leaves; its id is never readmitted; wiped, it joins again under a new id.
     @Test func aNodeLeavesAndRejoinsFromAWipedDirectoryUnderANewID() async throws {
         let nodes = try await Self.startCluster()
