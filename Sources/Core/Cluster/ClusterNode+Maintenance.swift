@@ -80,7 +80,7 @@ extension ClusterNode {
     /// - Returns: the snapshot index, when it compacted.
     @discardableResult
     public func compactLogIfDue() -> UInt64? {
-        guard failure == nil, !closed else { return nil }
+        guard failure == nil, !closed, installing == nil else { return nil }
         let snapshotIndex = log.snapshot().metadata.index
         guard log.lastIndex >= snapshotIndex + UInt64(max(options.logCompactionMinEntries, 0)),
               ContinuousClock.now - lastCompaction >= options.logCompactionMinTime else { return nil }

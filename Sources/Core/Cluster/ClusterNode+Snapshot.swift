@@ -36,6 +36,7 @@ extension ClusterNode {
     public func writeSnapshot(to path: String) async throws -> SnapshotInfo {
         if let failure { throw NodeError.stopped("\(failure)") }
         if closed { throw NodeError.stopped("the node is closed") }
+        if let installing { throw NodeError.notLeader("the node is installing a snapshot of log index \(installing.index); back up another member") }
         try commit()
         let logIndex = raft.appliedIndex
         let machine = stateMachine

@@ -536,6 +536,9 @@ public actor ClusterNode {
     /// Commits every index (the node's periodic, size-triggered and shutdown commit): a restart
     /// replays only the log after it, and the log before it may be compacted.
     public func commit() throws {
+        // Indices being replaced by a snapshot have nothing to commit, and the old catalog must
+        // not be saved over the one the swap puts in place.
+        guard installing == nil else { return }
         try stateMachine.commitAll()
         logBytesSinceCommit = 0
         commitCount += 1
