@@ -207,6 +207,32 @@ struct RESTAPITests {
         #expect((documents.first?["reason"] as? String ?? "").hasPrefix("line 4322:"))
     }
 
+    /// A large JSON array bulk streams in too (elements split across chunks are joined): every
+    /// document lands, a bad element is named by its position, and a malformed array is a 400
+    /// naming the byte, with nothing written.
+    @Test func aLargeJSONArrayBulkStreamsIn() async throws {
+        let client = try client
+        let name = Fixtures.indexName("jstream")
+        try await client.createIndex(name)
+        let padding = String(repeating: "lighthouse, keeper ] ", count: 20)
+        var elements = (0..<6000).map { "{\"id\": \"j\($0)\", \"title\": \"Stream \($0)\", \"text\": \"\(padding)\($0)\"}" }
+        let body = Data(("[\n" + elements.joined(separator: ",\n") + "\n]\n").utf8)
+        #expect(body.count > 2 << 20, "large enough to span entries and chunks: \(body.count)")
+        let response = try Envelope.expect(try await client.put("/indices/\(name)/documents?sync=true", body, "application/json"), 201)
+        let items = try #require(response["items"] as? [[String: Any]])
+        #expect(items.count == 6000 && items.first?["id"] as? String == "j0" && items.last?["id"] as? String == "j5999")
+        #expect(try await client.search(name, ["query": "title:stream", "page_len": "0"])["total"] as? Int == 6000)
+
+        elements[4321] = "{\"id\": \"bad\", \"nope\": 1}"
+        let refused = try Envelope.expectError(try await client.put("/indices/\(name)/documents", Data(("[" + elements.joined(separator: ",") + "]").utf8), "application/json"), 400, "invalid_document")
+        let documents = try #require(refused["documents"] as? [[String: Any]])
+        #expect(documents.count == 1 && documents.first?["position"] as? Int == 4321 && documents.first?["id"] as? String == "bad", "\(documents)")
+
+        let unclosed = try Envelope.expectError(try await client.put("/indices/\(name)/documents", Data(("[" + elements[0] + ",]").utf8), "application/json"), 400, "invalid_body")
+        #expect((unclosed["reason"] as? String ?? "\(unclosed)").contains("at byte"), "\(unclosed)")
+        #expect(try await client.search(name, ["query": "title:stream", "page_len": "0"])["total"] as? Int == 6000, "nothing more was written")
+    }
+
     @Test(arguments: [("example/bulk_put.json", "application/json"), ("example/bulk_put.yaml", "application/yaml"),
                       ("example/bulk_put.ndjson", "application/x-ndjson")])
     func bulkPut(file: String, contentType: String) async throws {
