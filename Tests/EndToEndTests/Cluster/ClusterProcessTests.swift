@@ -48,7 +48,8 @@ import Testing
     }
 
     @Test func writesOnAnyNodeReachEveryNode() async throws {
-        let nodes = try await Self.startCluster()
+        // With a cluster secret: every frame between the nodes is sealed.
+        let nodes = try await Self.startCluster(extraArguments: ["--cluster-secret=correct horse"])
         defer { for node in nodes { node.stop() } }
         try await nodes[1].client.createIndex("books")
         for (i, node) in nodes.enumerated() {
