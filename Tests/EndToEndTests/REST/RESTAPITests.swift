@@ -442,6 +442,18 @@ struct RESTAPITests {
         // sort by a field, both ways.
         #expect(try await client.searchIDs(name, ["query": Self.allFive, "sort": "timestamp"]) == ["1", "2", "3", "4", "5"])
         #expect(try await client.searchIDs(name, ["query": Self.allFive, "sort": "-timestamp"]) == ["5", "4", "3", "2", "1"])
+        // Sorted paging with search_after resumes after the cursor's hit in the sort's order.
+        var sortedOrder: [String] = []
+        var sortedCursor: String?
+        for _ in 0..<5 {
+            var parameters: KeyValuePairs<String, String> = ["query": Self.allFive, "sort": "-timestamp", "page_len": "2"]
+            if let sortedCursor { parameters = ["query": Self.allFive, "sort": "-timestamp", "page_len": "2", "search_after": sortedCursor] }
+            let results = try await client.search(name, parameters)
+            guard let last = Results.hits(results).last else { break }
+            sortedOrder += Results.ids(results)
+            sortedCursor = try #require(last["cursor"] as? String)
+        }
+        #expect(sortedOrder == ["5", "4", "3", "2", "1"])
 
         // fields picks the stored fields returned.
         let picked = try await client.search(name, ["query": "glacier", "fields": "title"])
