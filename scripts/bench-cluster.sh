@@ -70,7 +70,7 @@ python3 -c "print('{\"measure\": \"failover_sync_write_s\", \"seconds\": %.3f, \
 # then cannot replay the log from its start and streams the indices instead.
 leader_http=$(for h in 18592 18593; do curl -s "http://127.0.0.1:$h/cluster" | python3 -c "import json,sys; d=json.load(sys.stdin)['cluster']; print($h if d['state']==2 else '')"; done | grep -v '^$' | head -1)
 curl -sf -X PUT "http://127.0.0.1:$leader_http/snapshot" >/dev/null
-for _ in $(seq 100); do
+for _ in $(seq 300); do  # the leader keeps a departed member's entries for 10 s first
     len=$(curl -s "http://127.0.0.1:$leader_http/cluster" | python3 -c "import json,sys; print(json.load(sys.stdin)['cluster']['log_len'])")
     [ "$len" -le 1 ] && break
     sleep 0.1

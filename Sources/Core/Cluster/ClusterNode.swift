@@ -64,6 +64,8 @@ public actor ClusterNode {
     var installing: SnapshotMetadata?
     var pendingReady: Ready?
     var installTask: Task<Void, Never>?
+    /// Set while `NodeStateMachine.install` runs on its thread (the indices are being replaced).
+    var swapping = false
     var installCount = 0
     /// The snapshot transfers this node serves to followers.
     nonisolated let transferSessions = TransferSessions()
@@ -87,6 +89,8 @@ public actor ClusterNode {
     var logBytesSinceCommit = 0
     var commitCount = 0
     var compactionCount = 0
+    /// When each peer's link was last seen up (the compaction grace).
+    var lastConnected: [NodeID: ContinuousClock.Instant] = [:]
     var lastCompaction = ContinuousClock.now
     var leaderChanges = 0
     private var lastLeader: NodeID = 0
@@ -338,6 +342,7 @@ public actor ClusterNode {
                 logBytesSinceCommit += bytes
                 acknowledge(Acknowledgement(logIndex: index, outcome: outcome), term: term)
             }), let snapshot = snapshotReady.snapshot {
+                try adoptMembership(of: snapshot)
                 guard stateMachine.durableIndex < snapshot.metadata.index else {
                     // The indices hold it already (an install that just finished fetched more):
                     // nothing to stream.
@@ -552,7 +557,8 @@ public actor ClusterNode {
         transferSessions.closeAll()
         try commit()
         closed = true
-        stateMachine.close()
+        // A swap in progress closes what it opens itself (finishInstall).
+        if !swapping { stateMachine.close() }
         try log.close()
     }
 }
