@@ -13,6 +13,22 @@ import Testing
         options.compactionMemberGrace = .zero
     }
 
+    /// Three voters that compact their logs as soon as they can.
+    static func cluster(hub: MemoryPeerHub, io: SimulatedFileIO) async throws -> [Member] {
+        var members: [Member] = []
+        members.append(try await ClusterNodeTests.start("a:1", seed: nil, hub: hub, io: io, configure: Self.compacting))
+        for address in ["b:1", "c:1"] {
+            members.append(try await ClusterNodeTests.start(address, seed: "a:1", hub: hub, io: io, configure: Self.compacting))
+        }
+        let all = members
+        let formed = await NodeMaintenanceTests.eventually(60) {
+            for member in all where await member.node.votersCount != 3 || !member.node.isReady { return false }
+            return true
+        }
+        try #require(formed, "three voters")
+        return members
+    }
+
     func storedAll(_ member: Member, _ ids: ClosedRange<Int>) throws -> Bool {
         try ids.allSatisfy { try ClusterNodeTests.stored(member, "\($0)") }
     }
@@ -20,18 +36,9 @@ import Testing
     @Test func aMemberBehindTheCompactedLogAndANewMemberInstallSnapshots() async throws {
         let hub = MemoryPeerHub()
         let io = SimulatedFileIO(seed: 11)
-        var members: [Member] = []
-        members.append(try await ClusterNodeTests.start("a:1", seed: nil, hub: hub, io: io, configure: Self.compacting))
-        for address in ["b:1", "c:1"] {
-            members.append(try await ClusterNodeTests.start(address, seed: "a:1", hub: hub, io: io, configure: Self.compacting))
-        }
+        var members = try await Self.cluster(hub: hub, io: io)
         let founders = members
         defer { Task { for m in founders { await m.stop() } } }
-        let formed = await NodeMaintenanceTests.eventually(60) {
-            for member in members where await member.node.votersCount != 3 || !member.node.isReady { return false }
-            return true
-        }
-        try #require(formed, "three voters")
         _ = try await members[0].node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
         _ = try await members[0].node.write(NodeStateMachineTests.put("books", 1...10))
         let leader = try #require(await ClusterNodeTests.leader(of: members))
@@ -86,18 +93,9 @@ extension ClusterSnapshotInstallTests {
     @Test func aMemberThatStoppedBeforeInstallingFinishesWhenItReopens() async throws {
         let hub = MemoryPeerHub()
         let io = SimulatedFileIO(seed: 12)
-        var members: [Member] = []
-        members.append(try await ClusterNodeTests.start("a:1", seed: nil, hub: hub, io: io, configure: Self.compacting))
-        for address in ["b:1", "c:1"] {
-            members.append(try await ClusterNodeTests.start(address, seed: "a:1", hub: hub, io: io, configure: Self.compacting))
-        }
+        let members = try await Self.cluster(hub: hub, io: io)
         let founders = members
         defer { Task { for m in founders { await m.stop() } } }
-        let formed = await NodeMaintenanceTests.eventually(60) {
-            for member in members where await member.node.votersCount != 3 || !member.node.isReady { return false }
-            return true
-        }
-        try #require(formed, "three voters")
         _ = try await members[0].node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
         _ = try await members[0].node.write(NodeStateMachineTests.put("books", 1...10))
         let leader = try #require(await ClusterNodeTests.leader(of: members))
@@ -138,18 +136,9 @@ extension ClusterSnapshotInstallTests {
     @Test func aSnapshotCarriesTheMembershipTheCompactedLogHeld() async throws {
         let hub = MemoryPeerHub()
         let io = SimulatedFileIO(seed: 13)
-        var members: [Member] = []
-        members.append(try await ClusterNodeTests.start("a:1", seed: nil, hub: hub, io: io, configure: Self.compacting))
-        for address in ["b:1", "c:1"] {
-            members.append(try await ClusterNodeTests.start(address, seed: "a:1", hub: hub, io: io, configure: Self.compacting))
-        }
+        let members = try await Self.cluster(hub: hub, io: io)
         let founders = members
         defer { Task { for m in founders { await m.stop() } } }
-        let formed = await NodeMaintenanceTests.eventually(60) {
-            for member in members where await member.node.votersCount != 3 || !member.node.isReady { return false }
-            return true
-        }
-        try #require(formed, "three voters")
         _ = try await members[0].node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
         let leader = try #require(await ClusterNodeTests.leader(of: members))
         let away = try #require(members.first { $0 !== leader })
