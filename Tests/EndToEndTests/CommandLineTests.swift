@@ -3,21 +3,21 @@ import Testing
 
 /// The real `cockatrice` binary: flags, exit codes and messages as API.md promises them.
 @Suite struct CommandLineTests {
-    @Test func versionAndHelp() throws {
-        let version = try Executables.cockatrice("--version")
+    @Test func versionAndHelp() async throws {
+        let version = try await Executables.cockatrice("--version")
         #expect(version.status == 0)
         #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("cockatrice "))
         for command in ["server", "status", "join", "leave", "snapshot", "plugins", "analyze", "import"] {
-            let help = try Executables.cockatrice(command, "--help")
+            let help = try await Executables.cockatrice(command, "--help")
             #expect(help.status == 0, "\(command) --help")
             #expect(help.stdout.contains("USAGE: cockatrice \(command)"))
         }
     }
 
     /// Every server flag of API.md, with its default.
-    @Test func serverHelpListsEveryFlagAndDefault() throws {
+    @Test func serverHelpListsEveryFlagAndDefault() async throws {
         // Help text wraps at the terminal width: compare with whitespace runs collapsed.
-        let help = try Executables.cockatrice("server", "--help").stdout
+        let help = try await Executables.cockatrice("server", "--help").stdout
             .split(whereSeparator: \.isWhitespace).joined(separator: " ")
         let expected: [(String, String?)] = [
             ("--host", "localhost"), ("--port", "7070"), ("--http-port", "8080"), ("--seed-addr", nil),
@@ -50,22 +50,22 @@ import Testing
         (["analyze", "--analyzer=standard", "--field=text", "x"], "--analyzer"),
         (["plugins", "--plugin=/nonexistent.so"], "--plugin"),
     ])
-    func badFlagValuesExitTwoNamingTheFlag(arguments: [String], flag: String) throws {
-        let result = try Executables.run(Executables.cockatrice, arguments)
+    func badFlagValuesExitTwoNamingTheFlag(arguments: [String], flag: String) async throws {
+        let result = try await Executables.run(Executables.cockatrice, arguments)
         #expect(result.status == 2, "\(arguments): exit \(result.status), stderr: \(result.stderr)")
         #expect(result.stderr.contains(flag), "\(arguments): stderr does not name \(flag): \(result.stderr)")
     }
 
-    @Test func adminCommandsNameTheUnreachableNode() throws {
+    @Test func adminCommandsNameTheUnreachableNode() async throws {
         // Nothing listens on port 1: the call fails as the transport reports it, exit status 1.
-        let result = try Executables.cockatrice("status", "--bind-addr=127.0.0.1:1", "--cluster-secret=x")
+        let result = try await Executables.cockatrice("status", "--bind-addr=127.0.0.1:1", "--cluster-secret=x")
         #expect(result.status == 1)
         #expect(result.stderr.contains("127.0.0.1:1: unavailable"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func pluginsListsTheBuiltinsByKind() throws {
-        let result = try Executables.cockatrice("plugins")
+    @Test func pluginsListsTheBuiltinsByKind() async throws {
+        let result = try await Executables.cockatrice("plugins")
         #expect(result.status == 0, "\(result.stderr)")
         let json = try result.json()
         let codecs = try #require(json["codec"] as? [[String: Any]])

@@ -47,15 +47,15 @@ import Testing
         return try text.split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
     }
 
-    @Test func gzipFileInBatchesWithRetriesOn503() throws {
+    @Test func gzipFileInBatchesWithRetriesOn503() async throws {
         let plain = work.appendingPathComponent("docs.jsonl")
         try writeDocuments(2500, to: plain)
         let gz = work.appendingPathComponent("docs.jsonl.gz")
-        #expect(try Executables.shell("gzip -c '\(plain.path)' > '\(gz.path)'").status == 0)
+        #expect(try await Executables.shell("gzip -c '\(plain.path)' > '\(gz.path)'").status == 0)
         let log = work.appendingPathComponent("gz.log")
         let (port, server) = try startServer(["--unavailable-first", "2"], log: log)
         defer { stop(server) }
-        let result = try Executables.cockatrice("import", "--url=http://127.0.0.1:\(port)", "--index=books", "--batch=1000", gz.path)
+        let result = try await Executables.cockatrice("import", "--url=http://127.0.0.1:\(port)", "--index=books", "--batch=1000", gz.path)
         #expect(result.status == 0, "\(result.stderr)")
         let batches = try accepted(log)
         #expect(batches.map { ($0["ids"] as? [String])?.count ?? 0 } == [1000, 1000, 500])
@@ -68,35 +68,35 @@ import Testing
 
     /// A Retry-After that is not a sane number (NaN, infinite, negative) must not crash the client.
     @Test(arguments: ["nan", "inf", "-5"])
-    func oddRetryAfterValuesAreClamped(value: String) throws {
+    func oddRetryAfterValuesAreClamped(value: String) async throws {
         let plain = work.appendingPathComponent("retry-\(value).jsonl")
         try writeDocuments(3, to: plain)
         let log = work.appendingPathComponent("retry-\(value).log")
         let (port, server) = try startServer(["--unavailable-first", "1", "--retry-after", value], log: log)
         defer { stop(server) }
-        let result = try Executables.cockatrice("import", "--url=http://127.0.0.1:\(port)", "--index=books", plain.path)
+        let result = try await Executables.cockatrice("import", "--url=http://127.0.0.1:\(port)", "--index=books", plain.path)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try accepted(log).count == 1)
     }
 
-    @Test func plainFileWithBlankLinesAndASmallLastBatch() throws {
+    @Test func plainFileWithBlankLinesAndASmallLastBatch() async throws {
         let plain = work.appendingPathComponent("blank.jsonl")
         try writeDocuments(23, to: plain, blankLines: true)
         let log = work.appendingPathComponent("blank.log")
         let (port, server) = try startServer([], log: log)
         defer { stop(server) }
-        let result = try Executables.cockatrice("import", "--url=http://127.0.0.1:\(port)/", "--index=books", "--batch=10", plain.path)
+        let result = try await Executables.cockatrice("import", "--url=http://127.0.0.1:\(port)/", "--index=books", "--batch=10", plain.path)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try accepted(log).map { ($0["ids"] as? [String])?.count ?? 0 } == [10, 10, 3])
     }
 
-    @Test func aRefusedBatchStopsTheImportNamingItsFirstLine() throws {
+    @Test func aRefusedBatchStopsTheImportNamingItsFirstLine() async throws {
         let plain = work.appendingPathComponent("reject.jsonl")
         try writeDocuments(30, to: plain)
         let log = work.appendingPathComponent("reject.log")
         let (port, server) = try startServer(["--reject-id", "15"], log: log)
         defer { stop(server) }
-        let result = try Executables.cockatrice("import", "--url=http://127.0.0.1:\(port)", "--index=books", "--batch=10", plain.path)
+        let result = try await Executables.cockatrice("import", "--url=http://127.0.0.1:\(port)", "--index=books", "--batch=10", plain.path)
         #expect(result.status == 1)
         #expect(result.stderr.contains("batch starting at line 11 (HTTP 400)"), "\(result.stderr)")
         #expect(result.stderr.contains("document '15': field 'x' is not in the schema"), "\(result.stderr)")
@@ -104,14 +104,14 @@ import Testing
         #expect(try accepted(log).count == 1)
     }
 
-    @Test func aLineThatIsNotAnObjectIsNamed() throws {
+    @Test func aLineThatIsNotAnObjectIsNamed() async throws {
         let plain = work.appendingPathComponent("bad.jsonl")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try "{\"id\": \"1\"}\n[1, 2]\n".write(to: plain, atomically: true, encoding: .utf8)
         let log = work.appendingPathComponent("bad.log")
         let (port, server) = try startServer([], log: log)
         defer { stop(server) }
-        let result = try Executables.cockatrice("import", "--url=http://127.0.0.1:\(port)", "--index=books", plain.path)
+        let result = try await Executables.cockatrice("import", "--url=http://127.0.0.1:\(port)", "--index=books", plain.path)
         #expect(result.status == 1)
         #expect(result.stderr.contains("line 2: not a JSON object"), "\(result.stderr)")
         #expect(try accepted(log).isEmpty, "nothing is sent from a file with a bad line in the first batch")

@@ -7,25 +7,42 @@ import Testing
 @Suite(.serialized) struct PluginTests {
     static let work: URL = FileManager.default.temporaryDirectory.appendingPathComponent("cockatrice-plugin-test-\(getpid())")
 
-    /// Builds the SDK from this build and the example plugin against it, once for the suite.
-    static let plugin: Result<URL, PluginBuildError> = {
-        let sdk = work.appendingPathComponent("sdk")
-        let out = work.appendingPathComponent("out")
-        let script = """
-            set -e
-            scripts/plugin-sdk.sh '\(Executables.buildDirectory.path)' '\(sdk.path)'
-            make -s -C Examples/ReverseAnalyzerPlugin SDK='\(sdk.path)' OUT='\(out.path)'
-            """
-        guard let result = try? Executables.shell(script), result.status == 0 else {
-            return .failure(PluginBuildError(message: (try? Executables.shell(script).stderr) ?? "could not run the build"))
+    /// Builds the SDK from this build and the example plugin against it, once for the suite
+    /// (every test awaits the same build, without holding a thread while it runs).
+    static let plugin = PluginBuild()
+
+    actor PluginBuild {
+        private var build: Task<Result<URL, PluginBuildError>, Never>?
+
+        func url() async -> Result<URL, PluginBuildError> {
+            if let build { return await build.value }
+            let task = Task { await Self.run() }
+            build = task
+            return await task.value
         }
-        return .success(out.appendingPathComponent("libReverseAnalyzerPlugin.so"))
-    }()
+
+        private static func run() async -> Result<URL, PluginBuildError> {
+            let sdk = work.appendingPathComponent("sdk")
+            let out = work.appendingPathComponent("out")
+            let script = """
+                set -e
+                scripts/plugin-sdk.sh '\(Executables.buildDirectory.path)' '\(sdk.path)'
+                make -s -C Examples/ReverseAnalyzerPlugin SDK='\(sdk.path)' OUT='\(out.path)'
+                """
+            do {
+                let result = try await Executables.shell(script)
+                guard result.status == 0 else { return .failure(PluginBuildError(message: result.stderr)) }
+                return .success(out.appendingPathComponent("libReverseAnalyzerPlugin.so"))
+            } catch {
+                return .failure(PluginBuildError(message: "could not run the build: \(error)"))
+            }
+        }
+    }
 
     struct PluginBuildError: Error { var message: String }
 
-    func builtPlugin() throws -> URL {
-        switch Self.plugin {
+    func builtPlugin() async throws -> URL {
+        switch await Self.plugin.url() {
         case .success(let url): return url
         case .failure(let error):
             Issue.record("building the example plugin failed: \(error.message)")
@@ -33,9 +50,9 @@ import Testing
         }
     }
 
-    @Test func pluginsListsTheExampleNextToTheBuiltins() throws {
-        let plugin = try builtPlugin()
-        let result = try Executables.cockatrice("plugins", "--plugin=\(plugin.path)")
+    @Test func pluginsListsTheExampleNextToTheBuiltins() async throws {
+        let plugin = try await builtPlugin()
+        let result = try await Executables.cockatrice("plugins", "--plugin=\(plugin.path)")
         #expect(result.status == 0, "\(result.stderr)")
         let json = try result.json()
         func entry(_ kind: String, _ name: String) -> [String: Any]? {
@@ -52,17 +69,17 @@ import Testing
 
     /// A bare file name means the file in the working directory, as for every other flag (dlopen
     /// alone would search the library path instead).
-    @Test func aBareFileNameIsTheFileInTheWorkingDirectory() throws {
-        let plugin = try builtPlugin()
-        let result = try Executables.run(Executables.cockatrice, ["plugins", "--plugin=\(plugin.lastPathComponent)"],
+    @Test func aBareFileNameIsTheFileInTheWorkingDirectory() async throws {
+        let plugin = try await builtPlugin()
+        let result = try await Executables.run(Executables.cockatrice, ["plugins", "--plugin=\(plugin.lastPathComponent)"],
                                          in: plugin.deletingLastPathComponent())
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("example_reverse"))
     }
 
-    @Test func thePluginsAnalyzerTokenizesAsWritten() throws {
-        let plugin = try builtPlugin()
-        let result = try Executables.cockatrice("analyze", "--analyzer=reverse", "--plugin=\(plugin.path)", "Hello, Wörld 42!")
+    @Test func thePluginsAnalyzerTokenizesAsWritten() async throws {
+        let plugin = try await builtPlugin()
+        let result = try await Executables.cockatrice("analyze", "--analyzer=reverse", "--plugin=\(plugin.path)", "Hello, Wörld 42!")
         #expect(result.status == 0, "\(result.stderr)")
         let tokens = try #require(try result.json()["tokens"] as? [[String: Any]])
         #expect(tokens.compactMap { $0["token"] as? String } == ["olleh", "dlröw", "24"])
@@ -71,8 +88,8 @@ import Testing
         #expect(tokens.compactMap { $0["position"] as? Int } == [0, 1, 2])
     }
 
-    @Test func anIndexConfigCanUseThePluginsComponents() throws {
-        let plugin = try builtPlugin()
+    @Test func anIndexConfigCanUseThePluginsComponents() async throws {
+        let plugin = try await builtPlugin()
         let schema = Self.work.appendingPathComponent("schema.yaml")
         try """
             schema:
@@ -83,12 +100,12 @@ import Testing
                 tokenizer: example_words
                 filters: [example_reverse]
             """.write(to: schema, atomically: true, encoding: .utf8)
-        let result = try Executables.cockatrice("analyze", "--schema=\(schema.path)", "--field=body", "--plugin=\(plugin.path)", "Abc def")
+        let result = try await Executables.cockatrice("analyze", "--schema=\(schema.path)", "--field=body", "--plugin=\(plugin.path)", "Abc def")
         #expect(result.status == 0, "\(result.stderr)")
         let tokens = try #require(try result.json()["tokens"] as? [[String: Any]])
         #expect(tokens.compactMap { $0["token"] as? String } == ["cba", "fed"])
         // Without the plugin the same config is refused, naming what is missing.
-        let without = try Executables.cockatrice("analyze", "--schema=\(schema.path)", "--field=body", "Abc def")
+        let without = try await Executables.cockatrice("analyze", "--schema=\(schema.path)", "--field=body", "Abc def")
         #expect(without.status == 2)
         #expect(without.stderr.contains("analyzers.mirrored.tokenizer: unknown tokenizer 'example_words'"), "\(without.stderr)")
     }
@@ -97,7 +114,7 @@ import Testing
     /// when some member lacks the plugin (that member could not apply it and would stop),
     /// naming the member and the missing names; with the plugin on every member it is created.
     @Test func aClusterRefusesAConfigAMemberLacksThePluginFor() async throws {
-        let plugin = try builtPlugin()
+        let plugin = try await builtPlugin()
         let first = try ServerProcess(extraArguments: ["--plugin=\(plugin.path)"], niceness: ClusterProcessTests.niceness)
         try first.launch()
         try await first.waitUntilReady()
@@ -132,30 +149,30 @@ import Testing
         try await withPlugin.client.createIndex("plain")
     }
 
-    @Test func aPluginBuiltForAnotherCoreIsRefusedNamingBothABIs() throws {
-        _ = try builtPlugin()
+    @Test func aPluginBuiltForAnotherCoreIsRefusedNamingBothABIs() async throws {
+        _ = try await builtPlugin()
         let sdk = Self.work.appendingPathComponent("sdk")
         let otherSDK = Self.work.appendingPathComponent("other-sdk")
         let out = Self.work.appendingPathComponent("other-out")
         let foreign = "core-0123456789abcdef-debug"
-        let build = try Executables.shell("""
+        let build = try await Executables.shell("""
             set -e
             rm -rf '\(otherSDK.path)' && cp -R '\(sdk.path)' '\(otherSDK.path)'
             echo \(foreign) > '\(otherSDK.path)/abi-id'
             make -s -C Examples/ReverseAnalyzerPlugin SDK='\(otherSDK.path)' OUT='\(out.path)'
             """)
         #expect(build.status == 0, "\(build.stderr)")
-        let host = try #require(try Executables.cockatrice("plugins", "--abi-id").stdout.split(separator: "\n").first)
-        let result = try Executables.cockatrice("plugins", "--plugin=\(out.appendingPathComponent("libReverseAnalyzerPlugin.so").path)")
+        let host = try #require(try await Executables.cockatrice("plugins", "--abi-id").stdout.split(separator: "\n").first)
+        let result = try await Executables.cockatrice("plugins", "--plugin=\(out.appendingPathComponent("libReverseAnalyzerPlugin.so").path)")
         #expect(result.status == 2)
         #expect(result.stderr.contains(foreign) && result.stderr.contains(String(host)), "\(result.stderr)")
     }
 
-    @Test func aFileThatIsNotAPluginIsRefused() throws {
+    @Test func aFileThatIsNotAPluginIsRefused() async throws {
         let notAPlugin = Self.work.appendingPathComponent("not-a-plugin.so")
         try FileManager.default.createDirectory(at: Self.work, withIntermediateDirectories: true)
         try "hello".write(to: notAPlugin, atomically: true, encoding: .utf8)
-        let result = try Executables.cockatrice("plugins", "--plugin=\(notAPlugin.path)")
+        let result = try await Executables.cockatrice("plugins", "--plugin=\(notAPlugin.path)")
         #expect(result.status == 2)
         #expect(result.stderr.contains("--plugin") && result.stderr.contains("cannot load"), "\(result.stderr)")
     }

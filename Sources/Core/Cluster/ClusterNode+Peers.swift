@@ -218,11 +218,7 @@ extension ClusterNode: PeerHandler {
         if !raft.confState.contains(request.nodeID) {
             let change = ConfChange(type: .addLearner, nodeID: request.nodeID,
                                     context: PeerAddressBook.context(address: request.address, components: request.components))
-            do {
-                try raft.proposeConfChange(change)
-            } catch {
-                throw PeerCallError(code: "busy", message: "a membership change is in progress; retry: \(error)")
-            }
+            try await proposeMembership(change)
             let index = raft.lastIndex
             pump()
             guard await waitForApplied(index, timeout: .seconds(10)), peers[request.nodeID] == request.address else {
@@ -274,6 +270,25 @@ extension ClusterNode: PeerHandler {
         return answer
     }
 
+    /// Proposes a membership change, waiting up to ten seconds while another one is pending
+    /// (Raft takes one at a time; a learner's promotion often follows its addition at once, so
+    /// two admin calls in a row would otherwise meet a refusal).
+    private func proposeMembership(_ change: ConfChange) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            guard raft.role == .leader else { throw PeerCallError(code: "not_leader", message: "this node stopped leading; retry") }
+            do {
+                try raft.proposeConfChange(change)
+                return
+            } catch {
+                guard ContinuousClock.now < deadline else {
+                    throw PeerCallError(code: "busy", message: "a membership change is in progress; retry: \(error)")
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Removes the member at `address` (the leader proposes it; others forward).
     func remove(address: String) async throws {
         if raft.role != .leader {
@@ -289,11 +304,7 @@ extension ClusterNode: PeerHandler {
         guard raft.confState.voters != [id] else {
             throw PeerCallError(code: "bad_request", message: "\(address) is the only voter; it cannot leave")
         }
-        do {
-            try raft.proposeConfChange(ConfChange(type: .removeNode, nodeID: id))
-        } catch {
-            throw PeerCallError(code: "busy", message: "a membership change is in progress; retry: \(error)")
-        }
+        try await proposeMembership(ConfChange(type: .removeNode, nodeID: id))
         let index = raft.lastIndex
         pump()
         guard await waitForApplied(index, timeout: .seconds(10)) else {

@@ -224,7 +224,7 @@ import Testing
         }
         let added = try await founder.client.put("/cluster/127.0.0.1:\(waiting[0].peerPort)", Data(), nil)
         try Envelope.expect(added, 200)
-        let joined = try Executables.cockatrice("join", "--bind-addr=127.0.0.1:\(founder.peerPort)", "--join-addr=127.0.0.1:\(waiting[1].peerPort)")
+        let joined = try await Executables.cockatrice("join", "--bind-addr=127.0.0.1:\(founder.peerPort)", "--join-addr=127.0.0.1:\(waiting[1].peerPort)")
         #expect(joined.status == 0, "cockatrice join: \(joined.stderr)")
         for node in waiting {
             try await node.waitUntilReady()

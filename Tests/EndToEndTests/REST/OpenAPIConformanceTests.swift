@@ -6,8 +6,8 @@ import Testing
 @Suite struct OpenAPIConformanceTests {
     static let spec = Executables.repository.appendingPathComponent("docs/openapi.yaml")
 
-    @Test func specIsValidOpenAPI() throws {
-        let result = try Executables.shell("scripts/validate-openapi.sh")
+    @Test func specIsValidOpenAPI() async throws {
+        let result = try await Executables.shell("scripts/validate-openapi.sh")
         #expect(result.status == 0, "scripts/validate-openapi.sh: \(result.stdout)\(result.stderr)")
     }
 
@@ -44,7 +44,7 @@ import Testing
     }
 
     /// The operations of docs/openapi.yaml, read with PyYAML (which openapi-spec-validator brings).
-    static func operations() throws -> [Operation] {
+    static func operations() async throws -> [Operation] {
         let script = #"""
         import json, sys, yaml
         spec = yaml.safe_load(open(sys.argv[1]))
@@ -90,7 +90,7 @@ import Testing
                 })
         json.dump(operations, sys.stdout)
         """#
-        let result = try Executables.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, spec.path])
+        let result = try await Executables.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, spec.path])
         try #require(result.status == 0, "reading docs/openapi.yaml: \(result.stderr)")
         return try JSONDecoder().decode([Operation].self, from: Data(result.stdout.utf8))
     }
@@ -99,7 +99,7 @@ import Testing
     static let knownBugs: [String: Comment] = [:]
 
     @Test func everyOperationAnswersAStatusTheSpecLists() async throws {
-        let operations = try Self.operations().enumerated().sorted { ($0.element.phase, $0.offset) < ($1.element.phase, $1.offset) }.map(\.element)
+        let operations = try await Self.operations().enumerated().sorted { ($0.element.phase, $0.offset) < ($1.element.phase, $1.offset) }.map(\.element)
         try #require(operations.count >= 20, "\(operations.count) operations")
         let server = try await ServerProcess.start()
         defer { server.stop() }
@@ -135,7 +135,7 @@ import Testing
             }
             #expect(await server.isReady(), "not ready after \(operation)")
         }
-        try Self.checkAgainstSchemas(answers)
+        try await Self.checkAgainstSchemas(answers)
     }
 
     /// Answers that the examples do not produce (errors, search options), checked the same way.
@@ -164,12 +164,12 @@ import Testing
 
     /// Every JSON answer against the schema the spec gives for its status (openapi-schema-validator,
     /// which openapi-spec-validator brings).
-    static func checkAgainstSchemas(_ answers: [[String: Any]]) throws {
+    static func checkAgainstSchemas(_ answers: [[String: Any]]) async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-answers-\(UUID().uuidString).json")
         try JSON.data(answers).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let script = Executables.repository.appendingPathComponent("Tests/EndToEndTests/Resources/openapi_responses.py")
-        let result = try Executables.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, spec.path, file.path])
+        let result = try await Executables.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, spec.path, file.path])
         #expect(result.status == 0 || result.status == 1, "openapi_responses.py: \(result.stderr)")
         let mismatches = result.stdout.split(separator: "\n").map(String.init).filter { !$0.hasSuffix(" mismatches") }
         for mismatch in mismatches {

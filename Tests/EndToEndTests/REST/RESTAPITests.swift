@@ -527,7 +527,7 @@ struct RESTAPITests {
         #expect(response.status == 200)
         #expect(response.contentType.contains("yaml"), "\(response.contentType)")
         // The same envelope as the JSON answer (parsed with PyYAML).
-        let yaml = try #require(try YAMLText.parse(response.text) as? [String: Any], "\(response.text)")
+        let yaml = try #require(try await YAMLText.parse(response.text) as? [String: Any], "\(response.text)")
         let json = try await client.get("/indices/\(name)/search" + HTTPClient.query(["query": "glacier"])).json()
         #expect(Set(yaml.keys) == Set(json.keys))
         let yamlResults = try #require(yaml["results"] as? [String: Any])
@@ -538,7 +538,7 @@ struct RESTAPITests {
 
         let error = try await client.get("/indices/\(name)/documents/nope?output=yaml")
         #expect(error.status == 404)
-        let errorYAML = try #require(try YAMLText.parse(error.text) as? [String: Any], "\(error.text)")
+        let errorYAML = try #require(try await YAMLText.parse(error.text) as? [String: Any], "\(error.text)")
         #expect((errorYAML["error"] as? [String: Any])?["code"] as? String == "document_not_found", "\(error.text)")
     }
 
@@ -639,11 +639,11 @@ struct RESTAPITests {
 
 /// YAML answers read with PyYAML (the tests have no Swift YAML parser).
 enum YAMLText {
-    static func parse(_ text: String) throws -> Any {
+    static func parse(_ text: String) async throws -> Any {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString).yaml")
         try Data(text.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try Executables.run(URL(fileURLWithPath: "/usr/bin/env"),
+        let result = try await Executables.run(URL(fileURLWithPath: "/usr/bin/env"),
                                          ["python3", "-c", "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)", file.path])
         try #require(result.status == 0, "not YAML: \(result.stderr)")
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8), options: [.fragmentsAllowed])

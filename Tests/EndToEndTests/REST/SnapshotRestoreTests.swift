@@ -30,7 +30,7 @@ import Testing
         #expect(download.body.prefix(4) == Data([0x50, 0x4B, 0x03, 0x04]), "a zip starts with PK\\3\\4")
         let zip = first.directory.appendingPathComponent("backup.zip")
         try download.body.write(to: zip)
-        let check = try Executables.shell("python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); bad = z.testzip(); sys.exit(bad and \"corrupt member \" + bad)' '\(zip.path)'")
+        let check = try await Executables.shell("python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); bad = z.testzip(); sys.exit(bad and \"corrupt member \" + bad)' '\(zip.path)'")
         #expect(check.status == 0, "the zip is sound: \(check.stderr)")
         // The file the node wrote at --snapshot-file is the same backup.
         #expect(FileManager.default.fileExists(atPath: first.snapshotFile.path))

@@ -30,9 +30,24 @@ enum Executables {
         }
     }
 
-    /// Runs `executable` with `arguments` to completion (bounded by `timeout` seconds).
+    /// Runs `executable` with `arguments` to completion (bounded by `timeout` seconds), waiting
+    /// on a thread of its own: the test process's cooperative pool has one thread per core (two
+    /// here), shared by every async test, and a child that takes a minute (a plugin build on a
+    /// loaded machine) must not freeze the in-process cluster suites' Raft clocks meanwhile.
     static func run(_ executable: URL, _ arguments: [String], timeout: TimeInterval = 120,
-                    environment: [String: String]? = nil, in directory: URL? = nil) throws -> Result {
+                    environment: [String: String]? = nil, in directory: URL? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result {
+                    try runBlocking(executable, arguments, timeout: timeout, environment: environment, in: directory)
+                })
+            }
+        }
+    }
+
+    /// `run`, blocking the calling thread.
+    static func runBlocking(_ executable: URL, _ arguments: [String], timeout: TimeInterval = 120,
+                            environment: [String: String]? = nil, in directory: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -61,12 +76,12 @@ enum Executables {
         return Result(status: process.terminationStatus, stdout: outData.finish(), stderr: errData.finish())
     }
 
-    static func cockatrice(_ arguments: String...) throws -> Result {
-        try run(cockatrice, arguments, in: repository)
+    static func cockatrice(_ arguments: String...) async throws -> Result {
+        try await run(cockatrice, arguments, in: repository)
     }
 
-    static func shell(_ script: String, timeout: TimeInterval = 300) throws -> Result {
-        try run(URL(fileURLWithPath: "/bin/bash"), ["-c", script], timeout: timeout, in: repository)
+    static func shell(_ script: String, timeout: TimeInterval = 300) async throws -> Result {
+        try await run(URL(fileURLWithPath: "/bin/bash"), ["-c", script], timeout: timeout, in: repository)
     }
 }
 
