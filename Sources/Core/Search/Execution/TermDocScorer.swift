@@ -70,13 +70,18 @@ final class TermDocScorer: DocScorer {
 
     /// Offers every document from the current one up to `end` (inclusive) to `collector`,
     /// scored alone: `BlockMaxUnion`'s loop for a window where no other term has a document,
-    /// without its per-document pass over the terms.
+    /// without its per-document pass over the terms. With `stopAtPruning`, stops (returning
+    /// true, on the next document) as soon as the collector may prune with that `track_total`,
+    /// so the caller can bound the rest of the window.
     func collectRun(upTo end: Int32, into collector: inout TopDocsCollector, base: Int, live: LiveDocs, checkLive: Bool,
-                    after: ScoredDoc?) throws(SegmentError) {
+                    after: ScoredDoc?, stopAtPruning trackTotal: Int?) throws(SegmentError) -> Bool {
+        let watch = trackTotal != nil
         while doc <= end && doc != PostingsIterator.noMoreDocs {
             if !checkLive || live.isLive(doc) { collector.offer(score: score(), doc: base + Int(doc), after: after) }
             _ = try next()
+            if watch && collector.mayPrune(trackTotal: trackTotal) { return doc <= end && doc != PostingsIterator.noMoreDocs }
         }
+        return false
     }
 
     /// The current document's term frequency (explain).
