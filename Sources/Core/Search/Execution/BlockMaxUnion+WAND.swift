@@ -23,9 +23,14 @@ extension BlockMaxUnion {
         private let order: UnsafeMutablePointer<Int>
         /// `order`'s keys: each term's next document, or the window start if it is behind it.
         private let next: UnsafeMutablePointer<Int32>
+        /// What a sum of bounds in document (or bound) order is scaled by before it is
+        /// compared with a score summed in clause order: the error of a sum of `count`
+        /// non-negative Floats in any order is below `count` ulps of it.
+        private let slack: Float
 
         init(count: Int) {
             self.count = count
+            slack = 1 + Float(2 * count) * .ulpOfOne
             let n = max(count, 1)
             bounds = .allocate(capacity: n)
             bounds.initialize(repeating: -1, count: n)
@@ -56,7 +61,7 @@ extension BlockMaxUnion {
                 terms += 1
                 lowest = min(lowest, bounds[i])
             }
-            return terms > 1 && lowest * (1 + Float(2 * count) * .ulpOfOne) <= threshold
+            return terms > 1 && lowest * slack <= threshold
         }
 
         /// Sorts `order[0..<m]` by `next` (insertion sort: a few terms, nearly in order).
@@ -88,9 +93,6 @@ extension BlockMaxUnion {
                 m += 1
             }
             sort(m)
-            // The error of a sum of `count` non-negative Floats in either order is below
-            // `count` ulps of it.
-            let slack = 1 + Float(2 * count) * .ulpOfOne
             while true {
                 let threshold = collector.threshold
                 var sum: Float = 0
