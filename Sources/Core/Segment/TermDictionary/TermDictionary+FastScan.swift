@@ -27,6 +27,8 @@ extension TermDictionary {
                 while p < n && shift < 64 {
                     let byte = base.load(fromByteOffset: p, as: UInt8.self)
                     p &+= 1
+                    // A tenth byte may only carry the 64th bit (as `DataInput.readVInt`).
+                    if shift == 63 && byte > 1 { return nil }
                     result |= UInt64(byte & 0x7F) &<< shift
                     if byte < 0x80 { return result <= limit ? Int(result) : nil }
                     shift &+= 7
