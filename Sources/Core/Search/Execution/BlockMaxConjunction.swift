@@ -125,7 +125,7 @@ struct BlockMaxConjunction {
                 bound += b
                 if !present { empty = true }
             }
-            let mayPrune = collector.isFull && collector.capacity > 0 && (trackTotal.map { collector.total >= $0 } ?? false)
+            let mayPrune = collector.mayPrune(trackTotal: trackTotal)
             if !empty && !(mayPrune && bound <= collector.threshold) {
                 try collectWindow(target: target, end: end, lead: lead, others: others, all: list, mayPrune: mayPrune,
                                   trackTotal: trackTotal, into: &collector, checkLive: checkLive, live: live, base: base, after: after, skipped: &skipped)
@@ -171,7 +171,7 @@ struct BlockMaxConjunction {
                 for c in all { sum += c.score(candidate) }
                 collector.offer(score: sum, doc: base + Int(candidate), after: after)
             }
-            if !prune { prune = collector.isFull && collector.capacity > 0 && (trackTotal.map { collector.total >= $0 } ?? false) }
+            if !prune { prune = collector.mayPrune(trackTotal: trackTotal) }
             candidate += 1
         }
     }

@@ -68,8 +68,9 @@ struct BlockMaxUnion {
         var skipped = false
         var target: Int32 = 0
         var lasts = [Int32](repeating: -1, count: scorers.count)
+        let wand = WANDWindow(count: scorers.count)
         var buckets: Buckets?
-        while true {
+        windows: while true {
             // The window [target, end] and the bound of every score in it. A term whose
             // decoded block reaches the target is advanced (free), so its exact next document
             // is known and it adds nothing to a window it has no document in; the others are
@@ -87,15 +88,28 @@ struct BlockMaxUnion {
             }
             var bound: Float = 0
             var any = false
-            for (i, s) in scorers.enumerated() where lasts[i] >= target {
-                any = true
-                if s.doc >= target && s.doc > end { continue }
-                bound += max(s.blockMaxScore(), 0)
+            for (i, s) in scorers.enumerated() {
+                var b: Float = -1
+                if lasts[i] >= target && !(s.doc >= target && s.doc > end) {
+                    any = true
+                    b = max(s.blockMaxScore(), 0)
+                    bound += b
+                }
+                wand.bounds[i] = b
             }
             if !any { return skipped }
-            let mayPrune = collector.isFull && collector.capacity > 0 && (trackTotal.map { collector.total >= $0 } ?? false)
+            let mayPrune = collector.mayPrune(trackTotal: trackTotal)
             if mayPrune && bound <= collector.threshold {
                 skipped = true
+                if end == noMore { return skipped }
+                target = end + 1
+                continue
+            }
+            // Some term too weak to enter the heap alone: only documents where terms meet
+            // can, and block-max WAND finds them.
+            if mayPrune && wand.hasNonEssentialTerm(threshold: collector.threshold) {
+                skipped = true
+                try wand.collect(scorers, from: target, through: end, into: &collector, base: base, live: live, checkLive: checkLive, after: after)
                 if end == noMore { return skipped }
                 target = end + 1
                 continue
@@ -108,7 +122,12 @@ struct BlockMaxUnion {
                 alone = alone == -1 ? i : -2
             }
             if alone >= 0 {
-                try scorers[alone].collectRun(upTo: end, into: &collector, base: base, live: live, checkLive: checkLive, after: after)
+                // Until the heap can prune: then the rest of the window is bounded afresh.
+                if try scorers[alone].collectRun(upTo: end, into: &collector, base: base, live: live, checkLive: checkLive, after: after,
+                                                 stopAtPruning: mayPrune ? nil : trackTotal) {
+                    target = scorers[alone].doc
+                    continue
+                }
                 if end == noMore { return skipped }
                 target = end + 1
                 continue
@@ -124,7 +143,8 @@ struct BlockMaxUnion {
                 target = end + 1
                 continue
             }
-            // Index loops: they borrow the scorers instead of retaining each per document.
+            // Index loops: they borrow the scorers instead of retaining each per document. Once
+            // the heap can prune, the rest of the window is bounded afresh.
             while true {
                 var d = noMore
                 for i in scorers.indices where scorers[i].doc < d { d = scorers[i].doc }
@@ -135,6 +155,10 @@ struct BlockMaxUnion {
                     collector.offer(score: sum, doc: base + Int(d), after: after)
                 }
                 for i in scorers.indices where scorers[i].doc == d { _ = try scorers[i].next() }
+                if !mayPrune && collector.mayPrune(trackTotal: trackTotal) {
+                    target = d + 1
+                    continue windows
+                }
             }
             if end == noMore { return skipped }
             target = end + 1

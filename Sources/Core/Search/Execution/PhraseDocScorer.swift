@@ -12,6 +12,8 @@ final class PhraseDocScorer: DocScorer {
     private let order: [Int]
     /// `gaps[i]`: query distance from term i-1 to term i (gaps[0] unused).
     private let gaps: [Int64]
+    /// `offsets[i]`: query distance from term 0 to term i.
+    private let offsets: [Int64]
     private let slop: Int64
     private let norms: UnsafeRawBufferPointer
     private let scorer: any TermScorer
@@ -29,6 +31,7 @@ final class PhraseDocScorer: DocScorer {
         var gaps: [Int64] = [0]
         for i in 1..<max(queryPositions.count, 1) { gaps.append(Int64(queryPositions[i] - queryPositions[i - 1])) }
         self.gaps = gaps
+        offsets = queryPositions.map { Int64($0 - (queryPositions.first ?? 0)) }
         self.slop = Int64(max(slop, 1))
         self.norms = norms?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
         self.scorer = scorer
@@ -117,9 +120,52 @@ final class PhraseDocScorer: DocScorer {
 
     /// Whether the candidate really holds the phrase (decodes positions); sets `freq`.
     func confirm() throws(SegmentError) -> Bool {
+        if slop == 1 && postings.count > 1 && offsets.count == postings.count {
+            freq = try exactMatches()
+            return freq > 0
+        }
         for i in postings.indices { try postings[i].positions(into: &positions[i]) }
         freq = countMatches()
         return freq > 0
+    }
+
+    /// Where term 0 would start an exact phrase (slop 1), as candidates from the rarest term's
+    /// positions narrowed term by term, rarer terms first, and given up as soon as none is
+    /// left: a document without the phrase often leaves the frequent terms' positions
+    /// undecoded (tantivy's phrase intersection). The same count as `countMatches`.
+    @exclusivity(unchecked) private var starts: [Int64] = []
+
+    private func exactMatches() throws(SegmentError) -> Int {
+        let first = order[0]
+        try postings[first].positions(into: &positions[first])
+        let shift = offsets[first]
+        starts.removeAll(keepingCapacity: true)
+        for p in positions[first] { starts.append(Int64(p) - shift) }
+        var left = starts.count
+        var k = 1
+        while k < order.count && left > 0 {
+            let t = order[k]
+            try postings[t].positions(into: &positions[t])
+            let offset = offsets[t]
+            left = positions[t].withUnsafeBufferPointer { list in
+                starts.withUnsafeMutableBufferPointer { candidates in
+                    var kept = 0
+                    var j = 0
+                    for c in 0..<left {
+                        let want = candidates[c]
+                        while j < list.count && Int64(list[j]) - offset < want { j += 1 }
+                        if j == list.count { break }
+                        if Int64(list[j]) - offset == want {
+                            candidates[kept] = want
+                            kept += 1
+                        }
+                    }
+                    return kept
+                }
+            }
+            k += 1
+        }
+        return left
     }
 
     /// The most the candidate can score, from frequencies and its norm only: the phrase

@@ -84,7 +84,7 @@ struct PhraseUnion {
             if d == noMore { return skipped }
             if !checkLive || live.isLive(d) {
                 var drop = false
-                if collector.isFull && collector.capacity > 0 && (trackTotal.map { collector.total >= $0 } ?? false) {
+                if collector.mayPrune(trackTotal: trackTotal) {
                     var bound: Float = 0
                     for c in list where c.doc == d {
                         switch c {
@@ -114,7 +114,7 @@ struct PhraseUnion {
                     if matched { collector.offer(score: sum, doc: base + Int(d), after: after) }
                 }
             }
-            let mayPrune = collector.isFull && collector.capacity > 0 && (trackTotal.map { collector.total >= $0 } ?? false)
+            let mayPrune = collector.mayPrune(trackTotal: trackTotal)
             for i in list.indices where list[i].doc == d {
                 guard mayPrune, case .phrase(let s) = list[i] else {
                     try list[i].step()

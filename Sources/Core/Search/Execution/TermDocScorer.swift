@@ -13,27 +13,27 @@ final class TermDocScorer: DocScorer {
     private let norms: UnsafeRawBufferPointer
     private let scorer: any TermScorer
     private let bm25Weight: Float
-    /// BM25's per-norm-id denominators (256 of them, owned, freed in deinit); nil for other
-    /// weightings. A raw pointer: an array here costs a retain and release per document.
+    /// BM25's per-norm-id denominators (the scorer's shared table, kept alive by `bm25Table`);
+    /// nil for other weightings. A raw pointer: an array here costs a retain and release per
+    /// document.
     private let bm25Cache: UnsafeMutablePointer<Float>?
+    private let bm25Table: BM25NormTable?
 
     init(postings: PostingsIterator, norms: NormsReader?, scorer: any TermScorer) {
         self.postings = postings
         self.cost = Int(postings.docFreq)
         self.norms = norms?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
         self.scorer = scorer
-        if let bm25 = scorer as? BM25Scorer, bm25.cache.count == 256 {
+        if let bm25 = scorer as? BM25Scorer {
             bm25Weight = bm25.weight
-            let cache = UnsafeMutablePointer<Float>.allocate(capacity: 256)
-            for i in 0..<256 { (cache + i).initialize(to: bm25.cache[i]) }
-            bm25Cache = cache
+            bm25Table = bm25.cache
+            bm25Cache = bm25.cache.values
         } else {
             bm25Weight = 0
+            bm25Table = nil
             bm25Cache = nil
         }
     }
-
-    deinit { bm25Cache?.deallocate() }
 
     /// The last document of the decoded block that holds `doc`: advancing to a target up to
     /// it decodes nothing.
@@ -70,13 +70,18 @@ final class TermDocScorer: DocScorer {
 
     /// Offers every document from the current one up to `end` (inclusive) to `collector`,
     /// scored alone: `BlockMaxUnion`'s loop for a window where no other term has a document,
-    /// without its per-document pass over the terms.
+    /// without its per-document pass over the terms. With `stopAtPruning`, stops (returning
+    /// true, on the next document) as soon as the collector may prune with that `track_total`,
+    /// so the caller can bound the rest of the window.
     func collectRun(upTo end: Int32, into collector: inout TopDocsCollector, base: Int, live: LiveDocs, checkLive: Bool,
-                    after: ScoredDoc?) throws(SegmentError) {
+                    after: ScoredDoc?, stopAtPruning trackTotal: Int?) throws(SegmentError) -> Bool {
+        let watch = trackTotal != nil
         while doc <= end && doc != PostingsIterator.noMoreDocs {
             if !checkLive || live.isLive(doc) { collector.offer(score: score(), doc: base + Int(doc), after: after) }
             _ = try next()
+            if watch && collector.mayPrune(trackTotal: trackTotal) { return doc <= end && doc != PostingsIterator.noMoreDocs }
         }
+        return false
     }
 
     /// The current document's term frequency (explain).

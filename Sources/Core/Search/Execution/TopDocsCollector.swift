@@ -38,8 +38,13 @@ struct TopDocsCollector {
         heap.count == capacity && capacity > 0 ? heap[0].score : -.infinity
     }
 
-    /// Whether the heap is full (only then can hits be rejected by score).
-    var isFull: Bool { heap.count >= capacity }
+    /// Whether hits may now be skipped by their bounds: the heap is full and `trackTotal` hits
+    /// were counted (nil: every hit must be counted, so never).
+    @inline(__always)
+    func mayPrune(trackTotal: Int?) -> Bool {
+        guard let trackTotal else { return false }
+        return capacity > 0 && heap.count >= capacity && total >= trackTotal
+    }
 
     mutating func countOnly() { total += 1 }
 

@@ -59,6 +59,22 @@ struct QueryLexer {
         s = Array(text.unicodeScalars)
     }
 
+    /// The text of `scalars`, encoded straight into a new string's UTF-8: going through
+    /// `String.UnicodeScalarView` costs several times more, and every token of every query
+    /// pays it.
+    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        String(unsafeUninitializedCapacity: scalars.count * 4) { buffer in
+            var n = 0
+            for scalar in scalars {
+                Unicode.UTF8.encode(scalar) { unit in
+                    buffer[n] = unit
+                    n += 1
+                }
+            }
+            return n
+        }
+    }
+
     /// All tokens, ending with `.end`.
     static func tokenize(_ text: String) throws(QueryError) -> [QueryToken] {
         var lexer = QueryLexer(text)
@@ -143,11 +159,11 @@ struct QueryLexer {
             let name = s[start..<colon]
             if name.allSatisfy(Self.isFieldNameChar) || (name.count == 1 && name.first == "*") {
                 i = colon + 1
-                emit(.field(String(String.UnicodeScalarView(name))), from: start)
+                emit(.field(Self.string(name)), from: start)
                 return
             }
         }
-        let text = String(String.UnicodeScalarView(s[start..<i]))
+        let text = Self.string(s[start..<i])
         if !afterField, let op = Self.operators[text] {
             emit(op, from: start)
         } else {
@@ -174,7 +190,7 @@ struct QueryLexer {
             let shown = quote == "'" ? "\"'\"" : "'\(quote)'"
             throw QueryError(position: s.count, message: "expected \(shown) to close the \(what) opened at \(open)")
         }
-        let text = String(String.UnicodeScalarView(s[i..<close]))
+        let text = Self.string(s[i..<close])
         i = close + 1
         return text
     }
@@ -233,7 +249,7 @@ struct QueryLexer {
         if s[i] == "'" { return try quoted(by: "'", what: "quoted bound") }
         let start = i
         while i < s.count && !Self.isSpace(s[i]) && s[i] != "]" && s[i] != "}" { i += 1 }
-        return String(String.UnicodeScalarView(s[start..<i]))
+        return Self.string(s[start..<i])
     }
 
     /// `^` and a number, Whoosh's `[0-9]*(\.[0-9]+)?`.
@@ -245,7 +261,7 @@ struct QueryLexer {
         i += 1
         let numberStart = i
         while i < s.count && (("0"..."9").contains(s[i]) || s[i] == ".") { i += 1 }
-        let text = String(String.UnicodeScalarView(s[numberStart..<i]))
+        let text = Self.string(s[numberStart..<i])
         guard !text.isEmpty, let value = Double(text), value.isFinite, value >= 0 else {
             throw QueryError(position: numberStart, message: "expected a number after '^'")
         }
@@ -289,7 +305,7 @@ struct QueryLexer {
         let start = i
         while i < s.count && ("0"..."9").contains(s[i]) { i += 1 }
         guard i > start else { return nil }
-        guard i - start <= 6, let value = Int(String(String.UnicodeScalarView(s[start..<i]))) else {
+        guard i - start <= 6, let value = Int(Self.string(s[start..<i])) else {
             throw QueryError(position: start, message: "number too large")
         }
         return value

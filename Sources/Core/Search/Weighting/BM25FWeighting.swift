@@ -64,14 +64,14 @@ public struct BM25Scorer: TermScorer {
     let b: Float
     let averageFieldLength: Float
     /// K1 * (1 - B + B * length(norm) / avglen) for each of the 256 norms.
-    let cache: [Float]
+    let cache: BM25NormTable
 
     init(idf: Float, k1: Float, b: Float, averageFieldLength: Float, boost: Float) {
         self.weight = boost * (idf * (1 + k1))
         self.k1 = k1
         self.b = b
         self.averageFieldLength = averageFieldLength
-        cache = FieldNorm.table.map { k1 * (1 - b + b * Float($0) / averageFieldLength) }
+        cache = BM25NormTable(k1: k1, b: b, averageFieldLength: averageFieldLength)
     }
 
     public func score(termFrequency: UInt32, fieldLength: UInt32) -> Float {
@@ -82,10 +82,33 @@ public struct BM25Scorer: TermScorer {
 
     public func score(termFrequency: UInt32, fieldNorm: UInt8) -> Float {
         let tf = Float(termFrequency)
-        return weight * (tf / (tf + cache[Int(fieldNorm)]))
+        return weight * (tf / (tf + cache.values[Int(fieldNorm)]))
     }
 
     public func upperBound(maxTermFrequency: UInt32, minFieldNorm: UInt8) -> Float? {
         score(termFrequency: maxTermFrequency, fieldNorm: minFieldNorm)
     }
+}
+
+/// BM25's length part, `K1 * (1 - B + B * length(norm) / avglen)`, for each of the 256 norms,
+/// in owned memory: `TermDocScorer` reads it per document through the raw pointer (an array
+/// would cost a retain and release per document) and the scorers of every segment share one
+/// table instead of copying it.
+///
+/// Unchecked `Sendable`: written only in `init`, read-only after.
+final class BM25NormTable: @unchecked Sendable {
+    static let count = 256
+    /// `count` values, freed in deinit.
+    let values: UnsafeMutablePointer<Float>
+
+    init(k1: Float, b: Float, averageFieldLength: Float) {
+        values = .allocate(capacity: Self.count)
+        let lengths = FieldNorm.table
+        for i in 0..<Self.count {
+            let length = i < lengths.count ? Float(lengths[i]) : 0
+            (values + i).initialize(to: k1 * (1 - b + b * length / averageFieldLength))
+        }
+    }
+
+    deinit { values.deallocate() }
 }

@@ -123,8 +123,18 @@ public final class TermDictionary: Sendable {
         return try r.get()
     }
 
-    /// `lookup` in the decoded bytes of block `b`.
+    /// `lookup` in the decoded bytes of block `b`: `fastScan`, or the checked reader when
+    /// the block does not parse (it then says what is wrong).
     private func scan(_ raw: UnsafeRawBufferPointer, block b: Int, for target: [UInt8]) throws(SegmentError) -> TermInfo? {
+        switch fastScan(raw, block: b, for: target) {
+        case .found(let info): return info
+        case .absent: return nil
+        case .malformed: return try checkedScan(raw, block: b, for: target)
+        }
+    }
+
+    /// `scan` through `DataInput`, every read checked.
+    private func checkedScan(_ raw: UnsafeRawBufferPointer, block b: Int, for target: [UInt8]) throws(SegmentError) -> TermInfo? {
         let path = file.file.path
         let hasPositions = self.hasPositions
         var lastPostings = postingsBases[b]
