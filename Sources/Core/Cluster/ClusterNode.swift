@@ -282,7 +282,13 @@ public actor ClusterNode {
         if commands.isEmpty { return [] }
         if let failure { throw NodeError.stopped("\(failure)") }
         if closed { throw NodeError.stopped("the node is closed") }
-        if raft.role != .leader { return try await forward(commands) }
+        if raft.role != .leader {
+            // During an election nobody leads for a moment: wait for one rather than refuse.
+            await waitForLeader()
+            if let failure { throw NodeError.stopped("\(failure)") }
+            if closed { throw NodeError.stopped("the node is closed") }
+            if raft.role != .leader { return try await forward(commands) }
+        }
         // On a leader each proposal is appended right away, so the batch's entries are
         // consecutive and nothing else can come between them (this runs without suspending).
         let first = raft.lastIndex + 1
@@ -311,6 +317,15 @@ public actor ClusterNode {
                                      remaining: commands.count, continuation: continuation, timer: timer)
             for index in first..<(first + UInt64(commands.count)) { batchOfEntry[index] = id }
             schedulePump()
+        }
+    }
+
+    /// Returns once a leader is known (this node or another), or after a few election
+    /// timeouts (the caller then refuses the write: no leader).
+    private func waitForLeader() async {
+        let deadline = ContinuousClock.now + min(options.writeTimeout, options.tickInterval * (options.electionTick * 4))
+        while raft.leader == 0, failure == nil, !closed, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
         }
     }
 
