@@ -106,7 +106,7 @@ let package = Package(
         // executable running many seeds) use it.
         .target(
             name: "Simulation",
-            dependencies: ["Core"]
+            dependencies: ["Core", "Analyzers", "Plugins"]
         ),
         .executableTarget(
             name: "cockatrice-sim",

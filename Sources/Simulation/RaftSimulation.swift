@@ -1,8 +1,9 @@
 import Core
 
 /// One deterministic simulated run: N nodes of the real Raft code over a simulated network,
-/// disk and clock, clients writing and reading a key-value store throughout, faults injected
-/// from the seed, then healed; online and final invariant checks report every violation.
+/// disk and clock, clients writing and reading a state machine throughout (the workload: a
+/// key-value store, or the node's real indices), faults injected from the seed, then healed;
+/// online and final invariant checks report every violation.
 public final class RaftSimulation {
     public let seed: UInt64
     public let options: SimulationOptions
@@ -14,8 +15,6 @@ public final class RaftSimulation {
     var nodes: [NodeID: SimNode] = [:]
     var nextNodeID: NodeID
     var now = 0
-    /// A strictly increasing clock for the history, finer than `now`.
-    var historyClock = 0
     var failures: [String] = []
 
     // Invariant state.
@@ -23,11 +22,8 @@ public final class RaftSimulation {
     /// Every entry applied anywhere (so committed): index -> (term, data).
     var appliedEntries: [UInt64: (term: UInt64, data: [UInt8])] = [:]
 
-    // Clients.
-    var operations: [ClientOperation] = []
-    var clientBusy: [Int: Int] = [:]  // client -> index in operations
-    var clientIdleUntil: [Int: Int] = [:]
-    var nextOperationID: UInt64 = 1
+    /// The state machine, its clients and their checks.
+    let workload: any SimulationWorkload
 
     // Faults in progress.
     var healAt: Int?
@@ -42,6 +38,10 @@ public final class RaftSimulation {
         rng = SplitMix64(seed: seed)
         network = SimNetwork(seed: seed ^ 0xA5A5_5A5A_DEAD_BEEF)
         nextNodeID = NodeID(options.nodes + 1)
+        switch options.stateMachine {
+        case .keyValue: workload = KVWorkload()
+        case .node: workload = NodeWorkload(seed: seed, options: options)
+        }
     }
 
     func random(_ n: Int) -> Int { n <= 1 ? 0 : Int(rng.next() % UInt64(n)) }
@@ -72,7 +72,7 @@ public final class RaftSimulation {
             restartDueNodes()
             deliverMessages()
             tickNodes()
-            runClients()
+            workload.step(in: self)
             for id in nodes.keys.sorted() { if let node = nodes[id] { process(node) } }
             checkOnline()
             if now > options.duration + 50, now % 25 == 0, isSettled() {
@@ -98,7 +98,9 @@ public final class RaftSimulation {
 
     func start(_ node: SimNode, bootstrap: [NodeID]? = nil) {
         do {
-            try node.start(seed: nodeSeed(node.id) &+ UInt64(now), options: options, bootstrap: bootstrap)
+            try node.start(seed: nodeSeed(node.id) &+ UInt64(now), options: options, bootstrap: bootstrap) { log in
+                try workload.open(node, log: log, in: self)
+            }
         } catch {
             fail("node \(node.id) failed to open its log: \(error)")
             return
@@ -179,13 +181,16 @@ public final class RaftSimulation {
         if let soft = ready.softState, soft.role == .leader { observeLeader(node) }
         for message in ready.messages { network.send(message, now: now) }
         if let snapshot = ready.snapshot {
-            guard let kv = KVStateMachine.restore(snapshot.data) else {
-                fail("node \(node.id): undecodable snapshot at \(snapshot.metadata.index)")
+            do {
+                try workload.install(snapshot, on: node, in: self)
+            } catch {
+                // Crashed meanwhile (power lost during the transfer), or a failure already reported.
+                if node.raft == nil || !failures.isEmpty { return }
+                fail("node \(node.id) could not install snapshot \(snapshot.metadata.index): \(error)")
                 return
             }
-            node.kv = kv
+            guard node.raft != nil else { return }
             node.appliedIndex = snapshot.metadata.index
-            node.appliedConf = snapshot.metadata.confState
             stats.snapshotsInstalled += 1
             trace("node \(node.id) installed snapshot \(snapshot.metadata.index)")
         }
@@ -201,27 +206,25 @@ public final class RaftSimulation {
             } else {
                 appliedEntries[entry.index] = (entry.term, entry.data)
             }
-            node.appliedIndex = entry.index
-            if entry.type == .confChange {
-                if let change = ConfChange.decode(entry.data) {
-                    node.appliedConf = node.appliedConf.applying(change)
-                    if change.type == .removeNode, change.nodeID == node.id { node.removed = true }
-                }
-            } else if let write = node.kv.apply(entry.data) {
-                acknowledgeWrite(write.operation, at: node.id)
+            if entry.type == .confChange, let change = ConfChange.decode(entry.data),
+               change.type == .removeNode, change.nodeID == node.id {
+                node.removed = true
             }
-        }
-        node.readStates += ready.readStates
-        raft.advance(ready)
-        serveReads(node)
-        if node.appliedIndex >= log.snapshot().metadata.index + UInt64(options.snapshotEvery) {
             do {
-                try log.createSnapshot(index: node.appliedIndex, confState: node.appliedConf, data: node.kv.snapshot())
-                if node.appliedIndex > 5 { try log.compact(to: node.appliedIndex - 5) }
-                stats.snapshotsTaken += 1
+                try workload.apply(entry, on: node, in: self)
             } catch {
                 ioFailed(node, error)
+                return
             }
+            // Power lost while applying (the node crashed): it applies nothing more.
+            guard node.raft != nil else { return }
+            node.appliedIndex = entry.index
+        }
+        raft.advance(ready)
+        do {
+            try workload.advanced(node, log: log, readStates: ready.readStates, in: self)
+        } catch {
+            ioFailed(node, error)
         }
     }
 }

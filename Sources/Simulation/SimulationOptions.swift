@@ -1,6 +1,17 @@
+import Core
+
 /// What one simulated run does. Everything random in a run is drawn from its seed, so a failing
 /// seed replays exactly with the same options.
 public struct SimulationOptions: Sendable {
+    /// What runs on top of Raft.
+    public enum StateMachine: Sendable {
+        /// A small key-value store whose history is checked for linearizability (tests Raft).
+        case keyValue
+        /// The node's real indices (`NodeStateMachine`), written and searched by the clients.
+        case node
+    }
+
+    public var stateMachine = StateMachine.keyValue
     /// Founding voters (ids 1...nodes).
     public var nodes = 3
     /// Time units of faults and client load; then faults heal and the cluster must settle.
@@ -25,6 +36,26 @@ public struct SimulationOptions: Sendable {
     public var maxDuplicatePercent = 10
     public var snapshotChunkSize = 96
     public var segmentSize = 2048
+
+    // The node-level simulation (`stateMachine = .node`).
+
+    /// Distinct document ids the clients write.
+    public var documents = 40
+    /// Of the time units in which a node may commit its indices (one in a hundred), the percent
+    /// in which it does.
+    public var commitPercent = 50
+    /// Whether nodes merge segments now and then (then their scores may differ from others'
+    /// until the end, where every node merges).
+    public var merges = true
+    /// A deliberate bug, for the harness's own tests: a run with one must fail.
+    public var sabotage: Sabotage?
+
+    /// A deliberate divergence that the checks must catch.
+    public enum Sabotage: Sendable {
+        /// Node `node` skips the first put it applies after log index `after` (every time it
+        /// applies that entry, replays included).
+        case skipPut(node: NodeID, after: UInt64)
+    }
 
     public init() {}
 }

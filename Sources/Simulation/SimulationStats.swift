@@ -11,6 +11,11 @@ public struct SimulationStats: Sendable {
     public var committed = 0
     public var linearizabilityUnknown = 0
     public var endTime = 0
+    // The node-level simulation.
+    public var searches = 0
+    public var syncWritesChecked = 0
+    public var commits = 0
+    public var merges = 0
 
     public init() {}
 }
