@@ -1,5 +1,5 @@
 /// Counters of one run, for reports.
-public struct SimulationStats: Sendable {
+public struct SimulationStats: Sendable, Equatable {
     public var elections = 0
     public var crashes = 0
     public var partitions = 0
