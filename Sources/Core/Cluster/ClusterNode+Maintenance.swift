@@ -46,6 +46,7 @@ extension ClusterNode {
                 lastCommit = clock.now
             }
             await compactLogIfDue()
+            transferSessions.expireIdle()
         }
         await scheduledCommit()
     }
@@ -84,12 +85,13 @@ extension ClusterNode {
         guard log.lastIndex >= snapshotIndex + UInt64(max(options.logCompactionMinEntries, 0)),
               ContinuousClock.now - lastCompaction >= options.logCompactionMinTime else { return nil }
         var index = min(stateMachine.durableIndex, raft.appliedIndex, log.lastIndex)
-        if raft.confState.members.count > 1 {
-            // This build cannot send a snapshot to a member behind the compacted log, so in a
-            // cluster only the leader compacts, and never past what every member holds.
-            guard raft.role == .leader else { return nil }
+        if raft.confState.members.count > 1, raft.role == .leader {
+            // A member whose link is up catches up from the log, far cheaper than streaming
+            // every index to it: keep what it still needs. One that is down or cut off is sent
+            // a snapshot when it is back (ClusterNode+Install).
+            let connected = network?.connectedPeers() ?? []
             let matches = raft.progressMatches
-            for member in raft.confState.members where member != nodeID {
+            for member in raft.confState.members where member != nodeID && connected.contains(member) {
                 index = min(index, matches[member] ?? 0)
             }
         }

@@ -47,6 +47,7 @@ extension ClusterNode: PeerHandler {
         guard failure == nil, !closed else { return }
         raft.tick()
         if raft.role == .leader { promoteCaughtUpLearner() }
+        startInstallIfNeeded()
         pump()
     }
 
@@ -150,10 +151,21 @@ extension ClusterNode: PeerHandler {
             guard let address = String(validating: body, as: UTF8.self), !address.isEmpty else {
                 throw PeerCallError(code: "bad_request", message: "join: the body must be the joining node's host:port")
             }
-            if peers.id(of: address) != nil { return Array(#"{"joined": true}"#.utf8) }
-            throw PeerCallError(code: "bad_request", message: """
-                \(address) is not a member; start it with --seed-addr=\(options.advertisedAddress) (any member) and it asks to be added itself
-                """)
+            return try await add(address: address)
+        case PeerMethod.identity:
+            let me = ClusterRPC.JoinRequest(nodeID: nodeID, address: options.advertisedAddress, components: options.components)
+            return ClusterRPC.IdentityReply(node: me, clusterID: identity.clusterID, waiting: joining).encoded()
+        case PeerMethod.joinAccept:
+            let reply: ClusterRPC.JoinResponse
+            do { reply = try ClusterRPC.JoinResponse.decode(body) } catch {
+                throw PeerCallError(code: "bad_request", message: "\(error)")
+            }
+            if joining {
+                try accept(reply, through: address)
+            } else if reply.clusterID != identity.clusterID {
+                throw PeerCallError(code: "conflict", message: "node \(nodeID) belongs to cluster \(String(identity.clusterID, radix: 16))")
+            }
+            return []
         case PeerMethod.readIndex:
             return try await answerReadIndex()
         case PeerMethod.status:
@@ -165,6 +177,12 @@ extension ClusterNode: PeerHandler {
             return Array("{\"bytes\": \(info.bytes)}".utf8)
         case PeerMethod.snapshotRead:
             return try readSnapshotRange(body)
+        case PeerMethod.transferBegin:
+            return try await beginTransfer(body)
+        case PeerMethod.transferRead:
+            return try readTransfer(body)
+        case PeerMethod.transferEnd:
+            return try endTransfer(body)
         default:
             throw PeerCallError(code: "unknown_method", message: "no method '\(method)'")
         }
@@ -198,9 +216,6 @@ extension ClusterNode: PeerHandler {
             throw PeerCallError(code: "removed", message: "node \(request.nodeID) was removed from this cluster and is never readmitted; wipe its --index-dir to join under a new id")
         }
         if !raft.confState.contains(request.nodeID) {
-            if log.snapshot().metadata.index > 0 {
-                throw PeerCallError(code: "unsupported", message: "this cluster's log was compacted; adding a node needs InstallSnapshot, which this build lacks")
-            }
             let change = ConfChange(type: .addLearner, nodeID: request.nodeID,
                                     context: PeerAddressBook.context(address: request.address, components: request.components))
             do {
@@ -216,6 +231,47 @@ extension ClusterNode: PeerHandler {
             logger.info("added a learner", metadata: ["node": "\(request.nodeID)", "address": "\(request.address)"])
         }
         return ClusterRPC.JoinResponse(clusterID: identity.clusterID, leaderID: nodeID, members: peers.addresses)
+    }
+
+    /// `PUT /cluster/<node>`, `cockatrice join`: the leader (others forward) asks the node at
+    /// `address` who it is. A member already: nothing to do. Waiting to be added (started with
+    /// a `--seed-addr` that could not add it): it is added as a learner, told so, and promoted
+    /// once caught up. A node of another cluster (or one founded on its own) is refused: adding
+    /// it would mix two histories.
+    func add(address: String) async throws -> [UInt8] {
+        guard HostPort(parsing: address) != nil else {
+            throw PeerCallError(code: "bad_request", message: "'\(address)' is not a node address (HOST:PORT, the node's peer port)")
+        }
+        guard let network else { throw PeerCallError(code: "unavailable", message: "this node has no peer transport") }
+        if raft.role != .leader {
+            guard raft.leader != 0, let leader = peers[raft.leader] else {
+                throw PeerCallError(code: "not_leader", message: "no leader is known yet; retry")
+            }
+            return try await network.call(leader, method: PeerMethod.join, body: Array(address.utf8), timeout: .seconds(30))
+        }
+        let target: ClusterRPC.IdentityReply
+        do {
+            target = try ClusterRPC.IdentityReply.decode(try await network.call(address, method: PeerMethod.identity, body: [], timeout: .seconds(5)))
+        } catch let error as PeerCallError {
+            throw PeerCallError(code: "unreachable", message: "cannot reach the node at \(address): \(error)")
+        }
+        let id = target.node.nodeID
+        let answer = Array("{\"joined\": true, \"node_id\": \"\(String(id, radix: 16))\"}".utf8)
+        if !target.waiting {
+            guard target.clusterID == identity.clusterID else {
+                throw PeerCallError(code: "conflict", message: """
+                    the node at \(address) belongs to another cluster (\(String(target.clusterID, radix: 16)); this one is \(String(identity.clusterID, radix: 16))): \
+                    wipe its --index-dir and start it with --seed-addr=\(options.advertisedAddress) to add it
+                    """)
+            }
+            guard raft.confState.contains(id) else {
+                throw PeerCallError(code: "removed", message: "node \(id) at \(address) was removed from this cluster and is never readmitted")
+            }
+            return answer
+        }
+        let reply = try await admit(ClusterRPC.JoinRequest(nodeID: id, address: address, components: target.node.components))
+        _ = try await network.call(address, method: PeerMethod.joinAccept, body: reply.encoded(), timeout: .seconds(5))
+        return answer
     }
 
     /// Removes the member at `address` (the leader proposes it; others forward).
@@ -252,16 +308,22 @@ extension ClusterNode: PeerHandler {
         do {
             let reply = try ClusterRPC.JoinResponse.decode(
                 try await network.call(seed, method: PeerMethod.joinRequest, body: request.encoded(), timeout: .seconds(15)))
-            for (id, address) in reply.members { peers.set(id, address) }
-            try peers.save(in: nodeDirectory)
-            try NodeIdentity(nodeID: nodeID, clusterID: reply.clusterID).save(in: nodeDirectory)
-            clusterIDValue.store(reply.clusterID, ordering: .releasing)
-            joining = false
-            network.setPeers(peerAddresses)
-            logger.info("added to the cluster as a learner", metadata: ["seed": "\(seed)", "leader": "\(reply.leaderID)"])
+            guard joining else { return }  // added meanwhile through `join.accept`
+            try accept(reply, through: seed)
         } catch {
             logger.warning("asking the seed to be added failed; retrying", metadata: ["seed": "\(seed)", "error": "\(error)"])
         }
+    }
+
+    /// This waiting node was added: it takes the cluster id and the members, and stops asking.
+    private func accept(_ reply: ClusterRPC.JoinResponse, through address: String) throws {
+        for (id, address) in reply.members { peers.set(id, address) }
+        try peers.save(in: nodeDirectory)
+        try NodeIdentity(nodeID: nodeID, clusterID: reply.clusterID).save(in: nodeDirectory)
+        clusterIDValue.store(reply.clusterID, ordering: .releasing)
+        joining = false
+        network?.setPeers(peerAddresses)
+        logger.info("added to the cluster as a learner", metadata: ["through": "\(address)", "leader": "\(reply.leaderID)"])
     }
 
     /// On a clean shutdown a leader hands over to the most caught-up voter, so the cluster

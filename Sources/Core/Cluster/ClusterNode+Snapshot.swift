@@ -30,7 +30,7 @@ extension ClusterNode {
     /// the catalog to `path` (temp file beside it, fsync, rename; see `NodeBackup`).
     ///
     /// Commits first, so the backup holds every write applied before the call. The commit
-    /// points are pinned and their files mapped before the actor is left, so neither a later
+    /// points are pinned and their files mapped (`pinForTransfer`, as for a follower), so neither a later
     /// commit, a merge nor an index deleted meanwhile takes a file away while it is zipped;
     /// segment files are immutable, so nothing is copied and writes go on during the zipping.
     public func writeSnapshot(to path: String) async throws -> SnapshotInfo {
@@ -38,22 +38,13 @@ extension ClusterNode {
         if closed { throw NodeError.stopped("the node is closed") }
         try commit()
         let logIndex = raft.appliedIndex
-        let catalog = stateMachine.catalog
-        var pins: [CommitPin] = []
-        defer { for pin in pins { pin.release() } }
-        var sources = [NodeBackup.Source(name: NodeBackup.catalogEntry, file: ReadOnlyFile(path: NodeBackup.catalogEntry, copying: catalog.fileImage()))]
-        var indices = 0
-        for entry in catalog.entries {
-            guard let index = stateMachine.index(named: entry.name) else { continue }
-            let pin = index.writer.pinLastCommit()
-            pins.append(pin)
-            indices += 1
-            for name in pin.commit.files {
-                sources.append(NodeBackup.Source(name: entry.indexID + "/" + name, file: try pin.directory.fileIO.readFile(pin.directory.filePath(name))))
-            }
-        }
-        let zipSources = sources
-        let bytes = try await BlockingWork.run { try NodeBackup.writeZip(zipSources, to: path) }
+        let machine = stateMachine
+        // Pinned (and checksummed) off the actor: the files of a large index take a while to read.
+        let source = try await BlockingWork.run { try machine.pinForTransfer() }
+        defer { source.release() }
+        let sources = zip(source.manifest.files, source.files).map { NodeBackup.Source(name: $0.path, file: $1) }
+        let indices = source.manifest.indexIDs.count
+        let bytes = try await BlockingWork.run { try NodeBackup.writeZip(sources, to: path) }
         logger.info("wrote a backup", metadata: ["path": "\(path)", "bytes": "\(bytes)", "log_index": "\(logIndex)"])
         return SnapshotInfo(path: path, bytes: bytes, indices: indices, files: sources.count, logIndex: logIndex)
     }

@@ -39,7 +39,7 @@ public actor ClusterNode {
     /// Readiness, readable without the actor (health checks must not queue behind writes):
     /// replayed and not stopped, and a leader known.
     private nonisolated let ready = Atomic<Bool>(false)
-    private nonisolated let leaderKnown = Atomic<Bool>(false)
+    nonisolated let leaderKnown = Atomic<Bool>(false)
     let nodeDirectory: IndexDirectory
     /// How the node reaches its peers; nil for a lone node without a peer transport.
     var network: (any PeerNetwork)?
@@ -58,6 +58,15 @@ public actor ClusterNode {
     var failure: (any Error)?
     /// Set by `close()`: no more writes, and the background services stop touching the indices.
     var closed = false
+
+    /// The Raft snapshot this node must install before it applies anything more (see
+    /// ClusterNode+Install), the Ready that carried it, and the task fetching it.
+    var installing: SnapshotMetadata?
+    var pendingReady: Ready?
+    var installTask: Task<Void, Never>?
+    var installCount = 0
+    /// The snapshot transfers this node serves to followers.
+    nonisolated let transferSessions = TransferSessions()
 
     /// Linearizable reads waiting for the leader to confirm its commit index, by context.
     var readWaiters: [[UInt8]: CheckedContinuation<UInt64, any Error>] = [:]
@@ -149,6 +158,16 @@ public actor ClusterNode {
         var writerOptions = options.writer
         writerOptions.refreshInterval = nil
         let stateMachine = try NodeStateMachine(root: root, fileIO: fileIO, registry: registry, options: writerOptions)
+        // A snapshot received before a crash and not yet in the indices: install it before
+        // applying anything (unless the indices already hold it: the crash came after the swap).
+        var mustInstall: UInt64?
+        if let index = try Self.pendingInstall(in: nodeDirectory) {
+            if stateMachine.durableIndex >= index {
+                try nodeDirectory.delete(Self.installMarker)
+            } else {
+                mustInstall = index
+            }
+        }
         var config = RaftConfig(id: identity.nodeID)
         // Entries up to what the indices hold durably are not handed out again; the rest are
         // replayed through the ordinary apply path. (Raft never hands out entries at or below
@@ -168,6 +187,13 @@ public actor ClusterNode {
         self.fileIO = fileIO
         self.log = log
         self.raft = raft
+        if let mustInstall {
+            // Nothing is replayed onto indices that lack the snapshot; the Raft clock starts
+            // the fetch once the peer transport is attached.
+            installing = SnapshotMetadata(index: mustInstall)
+            ready.store(true, ordering: .releasing)
+            return
+        }
         // Replay what the log holds beyond the indices' commit points (a restarted cluster
         // member applies what it knows is committed; the rest comes from the leader).
         try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { _ in }, confChange: { _ in }, readStates: { _ in }) { _, _, _, _ in }
@@ -209,6 +235,7 @@ public actor ClusterNode {
     public var notReadyReason: String? {
         if let failure { return "stopped after a local failure: \(failure)" }
         if closed { return "closed" }
+        if let installing { return "installing a snapshot of log index \(installing.index) from the leader" }
         return Self.clusterReadiness(joining: joining, leader: raft.leader, isLeader: raft.role == .leader,
                                      commit: raft.commitIndex, applied: raft.appliedIndex, maxLag: options.readyLagEntries)
     }
@@ -302,13 +329,24 @@ public actor ClusterNode {
     /// and applies what is committed.
     func pump() {
         pumping = false
-        guard failure == nil, !closed else { return }
+        guard failure == nil, !closed, installing == nil else { return }
         let network = network
         do {
-            try Self.drain(raft: raft, log: log, stateMachine: stateMachine, send: { network?.send($0) },
-                           confChange: { try applyMembership($0) }, readStates: { resolveReads($0) }) { index, term, bytes, outcome in
+            while let snapshotReady = try Self.drain(raft: raft, log: log, stateMachine: stateMachine, nodeDirectory: nodeDirectory,
+                                                     send: { network?.send($0) }, confChange: { try applyMembership($0) },
+                                                     readStates: { resolveReads($0) }, acknowledge: { index, term, bytes, outcome in
                 logBytesSinceCommit += bytes
                 acknowledge(Acknowledgement(logIndex: index, outcome: outcome), term: term)
+            }), let snapshot = snapshotReady.snapshot {
+                guard stateMachine.durableIndex < snapshot.metadata.index else {
+                    // The indices hold it already (an install that just finished fetched more):
+                    // nothing to stream.
+                    try nodeDirectory.delete(Self.installMarker)
+                    try finish(snapshotReady)
+                    continue
+                }
+                beginInstall(snapshot.metadata, pending: snapshotReady)
+                return
             }
         } catch {
             stop(after: error)
@@ -349,7 +387,7 @@ public actor ClusterNode {
 
     /// A local failure while persisting or applying: the node stops for good (DESIGN.md: a
     /// committed entry is never skipped), says it is not ready, and fails every waiter.
-    private func stop(after error: any Error) {
+    func stop(after error: any Error) {
         failure = error
         ready.store(false, ordering: .releasing)
         logger.critical("the node stopped applying the log", metadata: ["error": "\(error)"])
@@ -370,32 +408,59 @@ public actor ClusterNode {
     /// order: messages leave only after the state they depend on is durable); `acknowledge` is
     /// called for each applied entry (its index, term, bytes and outcome), after its fsync, and
     /// `confChange` for each committed membership change.
-    private static func drain(raft: RaftNode, log: DurableRaftLog, stateMachine: NodeStateMachine,
+    ///
+    /// - Returns: a Ready carrying a snapshot from the leader, persisted and its messages sent
+    ///   but not finished: the indices must install the snapshot first (`beginInstall`), then
+    ///   `finish` it.
+    @discardableResult
+    private static func drain(raft: RaftNode, log: DurableRaftLog, stateMachine: NodeStateMachine, nodeDirectory: IndexDirectory? = nil,
                               send: ([Message]) -> Void, confChange: (ConfChange) throws -> Void,
                               readStates: ([ReadState]) -> Void,
-                              acknowledge: (UInt64, UInt64, Int, NodeStateMachine.Outcome) -> Void) throws {
+                              acknowledge: (UInt64, UInt64, Int, NodeStateMachine.Outcome) -> Void) throws -> Ready? {
         while raft.hasReady {
             let ready = raft.ready()
-            if ready.snapshot != nil {
-                // A leader sends one only to a member that is behind its compacted log, which
-                // this build's compaction never leaves behind (see compactLogIfDue).
-                throw NodeError.stopped("received a Raft snapshot; installing snapshots from a leader is not supported by this build")
+            if let snapshot = ready.snapshot {
+                guard let nodeDirectory else {
+                    throw NodeError.stopped("a Raft snapshot arrived while the node was opening")
+                }
+                // The marker first: from here a crash reopens the node to install the snapshot
+                // before it applies anything.
+                try writeInstallMarker(snapshot.metadata.index, in: nodeDirectory)
+                try log.applySnapshot(snapshot)
             }
             log.save(hardState: ready.hardState, entries: ready.entries)
             if ready.mustSync { try log.sync() }
             if !ready.messages.isEmpty { send(ready.messages) }
-            for entry in ready.committedEntries {
-                var outcome = NodeStateMachine.Outcome.applied
-                if entry.type == .normal, !entry.data.isEmpty {
-                    let command = try NodeCommand.decode(entry.data, source: "raft entry \(entry.index)")
-                    outcome = try stateMachine.apply(command, at: entry.index)
-                } else if entry.type == .confChange, let change = ConfChange.decode(entry.data) {
-                    try confChange(change)
-                }
-                acknowledge(entry.index, entry.term, entry.data.count, outcome)
+            if ready.snapshot != nil { return ready }
+            try finish(ready, raft: raft, stateMachine: stateMachine, confChange: confChange, readStates: readStates, acknowledge: acknowledge)
+        }
+        return nil
+    }
+
+    /// Applies a Ready's committed entries in order, serves its reads and advances Raft.
+    private static func finish(_ ready: Ready, raft: RaftNode, stateMachine: NodeStateMachine, confChange: (ConfChange) throws -> Void,
+                               readStates: ([ReadState]) -> Void,
+                               acknowledge: (UInt64, UInt64, Int, NodeStateMachine.Outcome) -> Void) throws {
+        for entry in ready.committedEntries {
+            var outcome = NodeStateMachine.Outcome.applied
+            if entry.type == .normal, !entry.data.isEmpty {
+                let command = try NodeCommand.decode(entry.data, source: "raft entry \(entry.index)")
+                outcome = try stateMachine.apply(command, at: entry.index)
+            } else if entry.type == .confChange, let change = ConfChange.decode(entry.data) {
+                try confChange(change)
             }
-            if !ready.readStates.isEmpty { readStates(ready.readStates) }
-            raft.advance(ready)
+            acknowledge(entry.index, entry.term, entry.data.count, outcome)
+        }
+        if !ready.readStates.isEmpty { readStates(ready.readStates) }
+        raft.advance(ready)
+    }
+
+    /// Finishes the Ready whose snapshot was just installed.
+    func finish(_ ready: Ready) throws {
+        try Self.finish(ready, raft: raft, stateMachine: stateMachine, confChange: { try applyMembership($0) },
+                        readStates: { resolveReads($0) }) { index, term, bytes, outcome in
+            logBytesSinceCommit += bytes
+            acknowledge(Acknowledgement(logIndex: index, outcome: outcome), term: term)
         }
     }
 
@@ -480,6 +545,8 @@ public actor ClusterNode {
     /// Later writes are refused; closing twice does nothing.
     public func close() throws {
         guard !closed else { return }
+        installTask?.cancel()
+        transferSessions.closeAll()
         try commit()
         closed = true
         stateMachine.close()

@@ -93,6 +93,36 @@ public enum ClusterRPC {
         }
     }
 
+    /// What a node says of itself when a member is asked to add it (`PUT /cluster/<node>`):
+    /// who it is, what it holds, and whether it is waiting to be added or belongs to a cluster.
+    public struct IdentityReply: Sendable, Equatable {
+        public var node: JoinRequest
+        /// The cluster the node belongs to (meaningless while `waiting`).
+        public var clusterID: UInt64
+        /// Started with `--seed-addr` and no state, and not added yet.
+        public var waiting: Bool
+
+        public init(node: JoinRequest, clusterID: UInt64, waiting: Bool) {
+            self.node = node
+            self.clusterID = clusterID
+            self.waiting = waiting
+        }
+
+        public func encoded() -> [UInt8] {
+            var out = DataOutput()
+            out.writeUInt64(clusterID)
+            out.writeByte(waiting ? 1 : 0)
+            return out.bytes + node.encoded()
+        }
+
+        public static func decode(_ bytes: [UInt8]) throws(StoreError) -> IdentityReply {
+            let (cluster, waiting) = try ClusterRPC.decode(Array(bytes.prefix(9)), what: "identity") { input throws(StoreError) in
+                (try input.readUInt64(), try input.readByte() == 1)
+            }
+            return IdentityReply(node: try JoinRequest.decode(Array(bytes.dropFirst(9))), clusterID: cluster, waiting: waiting)
+        }
+    }
+
     /// What a joining node learns: the cluster it is now a learner of, and its members.
     public struct JoinResponse: Sendable, Equatable {
         public var clusterID: UInt64

@@ -62,6 +62,17 @@ public final class NodeStateMachine: Sendable {
         self.options = options
         nodeDirectory = IndexDirectory(fileIO: fileIO, path: root + "/_node")
         try nodeDirectory.create()
+        // A snapshot install that a crash interrupted after its files were all in and checked
+        // is finished first; an incomplete staging is dropped.
+        if let manifest = try SnapshotStaging.pendingSwap(root: root, fileIO: fileIO) {
+            try SnapshotStaging.swapIn(root: root, fileIO: fileIO, manifest: manifest)
+        }
+        state = Mutex(try Self.load(root: root, nodeDirectory: nodeDirectory, fileIO: fileIO, registry: registry, options: options))
+    }
+
+    /// The catalog and every index it names, each at its last commit.
+    private static func load(root: String, nodeDirectory: IndexDirectory, fileIO: any FileIO, registry: Registry,
+                             options: IndexWriterOptions) throws -> State {
         let catalog = try IndexCatalog.load(from: nodeDirectory)
         var state = State(catalog: catalog, appliedIndex: catalog.appliedIndex)
         for entry in catalog.entries {
@@ -70,7 +81,7 @@ public final class NodeStateMachine: Sendable {
             state.appliedIndex = min(state.appliedIndex, index.writer.lastCommit.lastAppliedLogIndex)
             state.lastCommitTimes[entry.name] = Self.modificationTime(index.writer.directory.filePath(index.writer.lastCommit.fileName))
         }
-        self.state = Mutex(state)
+        return state
     }
 
     private static func open(_ entry: IndexCatalog.Entry, root: String, fileIO: any FileIO, registry: Registry,
@@ -303,6 +314,66 @@ public final class NodeStateMachine: Sendable {
             try catalog.save(to: nodeDirectory)
             s.catalog = catalog
         }
+    }
+
+    // MARK: Snapshot transfer
+
+    /// Pins the catalog and every index's last commit point for a follower that must install a
+    /// snapshot (or for a backup): their files stay, mapped, until the source is released,
+    /// while this node goes on applying, committing and merging. The manifest's `logIndex` is
+    /// the smallest log index a piece holds everything up to.
+    ///
+    /// - Throws: when a file of a commit point cannot be mapped (an index deleted meanwhile:
+    ///   ask again).
+    public func pinForTransfer() throws -> SnapshotTransferSource {
+        let (catalog, indices) = state.withLock { s in (s.catalog, s.catalog.entries.compactMap { s.indices[$0.name] }) }
+        var pins: [CommitPin] = []
+        var files: [(path: String, file: ReadOnlyFile)] = [
+            (SnapshotTransferManifest.catalogPath, ReadOnlyFile(path: SnapshotTransferManifest.catalogPath, copying: catalog.fileImage())),
+        ]
+        var logIndex = catalog.appliedIndex
+        do {
+            for index in indices {
+                let pin = index.writer.pinLastCommit()
+                pins.append(pin)
+                logIndex = min(logIndex, pin.commit.lastAppliedLogIndex)
+                for name in pin.commit.files {
+                    files.append((index.indexID + "/" + name, try pin.directory.fileIO.readFile(pin.directory.filePath(name))))
+                }
+            }
+        } catch {
+            for pin in pins { pin.release() }
+            throw error
+        }
+        return SnapshotTransferSource(logIndex: logIndex, files: files, pins: pins)
+    }
+
+    /// Replaces every index and the catalog with a complete staging (`SnapshotStaging.finish()`
+    /// returned), atomically as far as a crash can tell (see `SnapshotStaging.swapIn`), and
+    /// opens them. The caller applies nothing meanwhile; searches and gets in flight keep the
+    /// snapshots they hold.
+    ///
+    /// - Throws: I/O errors, or a staged index that does not open (its segments' checksums are
+    ///   checked as it opens); the caller must stop applying.
+    public func install(_ staging: SnapshotStaging) throws {
+        let stagingDirectory = IndexDirectory(fileIO: fileIO, path: SnapshotStaging.path(root: root))
+        guard stagingDirectory.exists(SnapshotStaging.completeMarker) else {
+            throw StoreError.corrupt(path: stagingDirectory.path, offset: nil, reason: "the staging is not complete")
+        }
+        let old = state.withLock { s in
+            let open = Array(s.indices.values)
+            s.indices = [:]
+            return open
+        }
+        for index in old { index.writer.close() }
+        try SnapshotStaging.swapIn(root: root, fileIO: fileIO, manifest: staging.manifest)
+        let loaded = try Self.load(root: root, nodeDirectory: nodeDirectory, fileIO: fileIO, registry: registry, options: options)
+        state.withLock { s in
+            let failures = (s.optimizeFailures, s.lastOptimizeFailure)
+            s = loaded
+            (s.optimizeFailures, s.lastOptimizeFailure) = failures
+        }
+        logger.info("installed a snapshot", metadata: ["log_index": "\(staging.manifest.logIndex)", "indices": "\(loaded.indices.count)"])
     }
 
     /// Closes every writer (after a final `commitAll`, for a clean shutdown).

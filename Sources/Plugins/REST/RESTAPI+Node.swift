@@ -21,8 +21,9 @@ extension RESTAPI {
         return call.reply([("cluster", .object(await node.status(advertisedAddress: advertisedAddress)))])
     }
 
-    /// `PUT /cluster/<host:port>`: the admin `join`. A node joins by being started with
-    /// `--seed-addr`; this answers whether `<node>` is a member, and says how otherwise.
+    /// `PUT /cluster/<host:port>`: the admin `join`. The leader asks the node who it is: a
+    /// member already is fine, a node waiting to be added (its `--seed-addr` could not add it)
+    /// is added as a learner, a node of another cluster is refused (409).
     func addNode(_ call: Call) async throws -> Response {
         let node = try self.node
         let address = try call.parameter("node")
@@ -47,6 +48,8 @@ extension RESTAPI {
             switch error.code {
             case "not_found": throw APIError(status: .notFound, code: "node_not_found", kind: .invalidRequest, reason: error.message)
             case "bad_request", "removed": throw APIError.badRequest("invalid_node", error.message)
+            case "conflict": throw APIError(status: .conflict, code: "node_in_another_cluster", kind: .invalidRequest, reason: error.message)
+            case "unreachable": throw APIError.unavailable("node_unreachable", error.message)
             case "outcome_unknown": throw APIError.unavailable("outcome_unknown", error.message)
             default: throw APIError.unavailable("not_ready", error.message)
             }

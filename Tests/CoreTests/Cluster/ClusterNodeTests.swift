@@ -24,8 +24,8 @@ import Testing
     }
 
     static func start(_ address: String, seed: String?, hub: MemoryPeerHub, io: SimulatedFileIO,
-                      components: [String] = []) async throws -> Member {
-        var options = NodeMaintenanceTests.options()
+                      components: [String] = [], configure: (inout NodeOptions) -> Void = { _ in }) async throws -> Member {
+        var options = NodeMaintenanceTests.options(configure)
         options.components = components
         options.advertisedAddress = address
         options.seedAddress = seed

@@ -14,13 +14,13 @@ import Testing
     /// 400-800 ms) must keep ticking while the in-process suites load the same cores.
     static let niceness = 5
 
-    static func startCluster() async throws -> [ServerProcess] {
-        let first = try ServerProcess(niceness: niceness)
+    static func startCluster(extraArguments: [String] = []) async throws -> [ServerProcess] {
+        let first = try ServerProcess(extraArguments: extraArguments, niceness: niceness)
         try first.launch()
         try await first.waitUntilReady()
         var nodes = [first]
         for _ in 0..<2 {
-            let node = try ServerProcess(extraArguments: ["--seed-addr=127.0.0.1:\(first.peerPort)"], niceness: niceness)
+            let node = try ServerProcess(extraArguments: ["--seed-addr=127.0.0.1:\(first.peerPort)"] + extraArguments, niceness: niceness)
             try node.launch()
             nodes.append(node)
         }
@@ -160,6 +160,84 @@ import Testing
         for node in nodes { try await node.waitUntilReady() }
         for node in nodes { try await Self.expectAll((0..<9).map { "r\($0)" }, on: node) }
         try Envelope.expect(try await nodes[1].client.put("/indices/books/documents/after?sync=true", json: ["title": "After"]), 201)
+    }
+
+    /// A follower killed while the leader compacts its log past what the follower holds comes
+    /// back to a log that no longer has the entries it lacks: it streams the leader's indices
+    /// (InstallSnapshot), then follows the log, with every acknowledged write.
+    @Test func aFollowerBehindTheCompactedLogInstallsASnapshot() async throws {
+        let nodes = try await Self.startCluster(extraArguments: ["--log-compaction-min-entries=1", "--log-compaction-min-time=0"])
+        defer { for node in nodes { node.stop() } }
+        let leader = try #require(await Self.leader(among: nodes))
+        try await leader.client.createIndex("books")
+        for i in 0..<5 {
+            try Envelope.expect(try await leader.client.put("/indices/books/documents/a\(i)?sync=true", json: ["title": "Before \(i)"]), 201)
+        }
+        let follower = try #require(nodes.first { $0 !== leader })
+        follower.kill()
+        let bulk = (0..<200).map { ["id": "b\($0)", "title": "While away \($0)"] }
+        try Envelope.expect(try await leader.client.put("/indices/books/documents?sync=true", json: bulk), 201)
+        try Envelope.expect(try await leader.client.put("/indices/books/documents/b-last?sync=true", json: ["title": "Last"]), 201)
+        // A backup commits every index; the next maintenance round compacts the log up to it.
+        let backup = try await leader.client.put("/snapshot", Data(), nil)
+        #expect([200, 201].contains(backup.status), "PUT /snapshot: \(backup)")
+        let compacted = try await eventually(timeout: 30) { try await Self.status(leader) } until: { ($0["log_len"] as? Int ?? 99) <= 1 }
+        #expect((compacted["log_len"] as? Int ?? 99) <= 1, "the leader compacted its log: \(compacted)")
+
+        try follower.launch()
+        try await follower.waitUntilReady()
+        try await Self.expectAll((0..<5).map { "a\($0)" } + (0..<200).map { "b\($0)" } + ["b-last"], on: follower)
+        #expect(follower.log.contains("installed a snapshot"), "the follower caught up by InstallSnapshot, not by replaying the log")
+        // It follows the log from there.
+        try Envelope.expect(try await follower.client.put("/indices/books/documents/after?sync=true", json: ["title": "After"]), 201)
+        for node in nodes { try await Self.expectAll(["after"], on: node) }
+    }
+
+    /// A node whose `--seed-addr` names no member waits to be added; `PUT /cluster/<node>` on
+    /// the cluster adds it, `cockatrice join` adds another, and a node that founded a cluster
+    /// of its own is refused (409).
+    @Test func waitingNodesAreAddedWithPutClusterAndJoin() async throws {
+        let founder = try ServerProcess(niceness: Self.niceness)
+        try founder.launch()
+        try await founder.waitUntilReady()
+        defer { founder.stop() }
+        try await founder.client.createIndex("books")
+        try Envelope.expect(try await founder.client.put("/indices/books/documents/f1?sync=true", json: ["title": "First"]), 201)
+        // Seeds nobody answers at (a free port of its own), so the nodes wait.
+        var waiting: [ServerProcess] = []
+        for _ in 0..<2 {
+            let (_, nowhere) = try FreePorts.pair()
+            let node = try ServerProcess(extraArguments: ["--seed-addr=127.0.0.1:\(nowhere)"], niceness: Self.niceness)
+            try node.launch()
+            waiting.append(node)
+        }
+        defer { for node in waiting { node.stop() } }
+        for node in waiting {
+            var readiness: HTTPResponse?
+            for _ in 0..<300 where readiness?.status != 503 {
+                readiness = try? await node.client.get("/health/readiness")
+                if readiness?.status != 503 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            let body = readiness.map { String(decoding: $0.body, as: UTF8.self) } ?? "no answer"
+            #expect(body.contains("waiting to be added"), "\(body)")
+        }
+        let added = try await founder.client.put("/cluster/127.0.0.1:\(waiting[0].peerPort)", Data(), nil)
+        try Envelope.expect(added, 200)
+        let joined = try Executables.cockatrice("join", "--bind-addr=127.0.0.1:\(founder.peerPort)", "--join-addr=127.0.0.1:\(waiting[1].peerPort)")
+        #expect(joined.status == 0, "cockatrice join: \(joined.stderr)")
+        for node in waiting {
+            try await node.waitUntilReady()
+            try await Self.expectAll(["f1"], on: node)
+        }
+        let status = try await eventually(timeout: 30) { try await Self.status(founder) } until: { ($0["partner_nodes_count"] as? Int) == 2 }
+        #expect(status["partner_nodes_count"] as? Int == 2, "\(status)")
+
+        let loner = try ServerProcess(niceness: Self.niceness)
+        try loner.launch()
+        defer { loner.stop() }
+        try await loner.waitUntilReady()
+        let refused = try await waiting[0].client.put("/cluster/127.0.0.1:\(loner.peerPort)", Data(), nil)
+        _ = try Envelope.expectError(refused, 409, "node_in_another_cluster")
     }
 
     /// A node leaves; its id is never readmitted; wiped, it joins again under a new id.

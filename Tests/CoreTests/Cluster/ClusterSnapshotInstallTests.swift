@@ -1,0 +1,124 @@
+import Testing
+@testable import Core
+
+/// InstallSnapshot end to end in one process: a member behind its leader's compacted log, and a
+/// node joining a cluster whose log was compacted, each stream the indices from a member and
+/// then follow the log.
+@Suite(.serialized) struct ClusterSnapshotInstallTests {
+    typealias Member = ClusterNodeTests.Member
+
+    static func compacting(_ options: inout NodeOptions) {
+        options.logCompactionMinEntries = 1
+        options.logCompactionMinTime = .zero
+    }
+
+    func storedAll(_ member: Member, _ ids: ClosedRange<Int>) throws -> Bool {
+        try ids.allSatisfy { try ClusterNodeTests.stored(member, "\($0)") }
+    }
+
+    @Test func aMemberBehindTheCompactedLogAndANewMemberInstallSnapshots() async throws {
+        let hub = MemoryPeerHub()
+        let io = SimulatedFileIO(seed: 11)
+        var members: [Member] = []
+        members.append(try await ClusterNodeTests.start("a:1", seed: nil, hub: hub, io: io, configure: Self.compacting))
+        for address in ["b:1", "c:1"] {
+            members.append(try await ClusterNodeTests.start(address, seed: "a:1", hub: hub, io: io, configure: Self.compacting))
+        }
+        let founders = members
+        defer { Task { for m in founders { await m.stop() } } }
+        let formed = await NodeMaintenanceTests.eventually(60) {
+            for member in members where await member.node.votersCount != 3 || !member.node.isReady { return false }
+            return true
+        }
+        try #require(formed, "three voters")
+        _ = try await members[0].node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
+        _ = try await members[0].node.write(NodeStateMachineTests.put("books", 1...10))
+        let leader = try #require(await ClusterNodeTests.leader(of: members))
+        let behind = try #require(members.first { $0 !== leader })
+
+        // Cut off, it misses writes that the leader then compacts out of its log.
+        hub.isolate(behind.address)
+        for i in 1...10 { _ = try await leader.node.write(NodeStateMachineTests.put("books", (i * 10 + 1)...(i * 10 + 10))) }
+        try await leader.node.commit()
+        let compactedTo = try #require(await leader.node.compactLogIfDue(), "the leader compacts past the cut-off member")
+        #expect(await behind.node.appliedIndex < compactedTo)
+        #expect(try !storedAll(behind, 1...110))
+
+        hub.heal(behind.address)
+        let caughtUp = try await NodeMaintenanceTests.eventually(30) { try self.storedAll(behind, 1...110) }
+        #expect(caughtUp, "the member that was behind has every document after installing")
+        #expect(await behind.node.installCount == 1)
+        let ready = await NodeMaintenanceTests.eventually(10) { behind.node.isReady }
+        #expect(ready, "and is ready again")
+        // It follows the log from there.
+        let ack = try await leader.node.write(NodeStateMachineTests.put("books", 111...111))
+        #expect(await behind.node.waitForApplied(ack.logIndex, timeout: .seconds(10)))
+        #expect(try ClusterNodeTests.stored(behind, "111"))
+
+        // A node joining now cannot replay the log from its start: it installs too, as a
+        // learner, and is promoted once caught up.
+        try await leader.node.commit()
+        _ = await leader.node.compactLogIfDue()
+        let joiner = try await ClusterNodeTests.start("d:1", seed: "a:1", hub: hub, io: io)
+        defer { Task { await joiner.stop() } }
+        members.append(joiner)
+        let joined = try await NodeMaintenanceTests.eventually(30) {
+            let voters = await leader.node.votersCount
+            return try self.storedAll(joiner, 1...111) && voters == 4
+        }
+        #expect(joined, "the new node has every document and votes")
+        #expect(await joiner.node.installCount == 1)
+        // Every member serves the same documents.
+        for member in members {
+            #expect(try storedAll(member, 1...111), "\(member.address)")
+        }
+    }
+}
+
+extension ClusterSnapshotInstallTests {
+    /// A member that stopped right after it learned it must install a snapshot (the marker is
+    /// written, its indices are old) applies nothing from its log when it reopens: it says it
+    /// is installing, fetches once it reaches a member, and then has every document.
+    @Test func aMemberThatStoppedBeforeInstallingFinishesWhenItReopens() async throws {
+        let hub = MemoryPeerHub()
+        let io = SimulatedFileIO(seed: 12)
+        var members: [Member] = []
+        members.append(try await ClusterNodeTests.start("a:1", seed: nil, hub: hub, io: io, configure: Self.compacting))
+        for address in ["b:1", "c:1"] {
+            members.append(try await ClusterNodeTests.start(address, seed: "a:1", hub: hub, io: io, configure: Self.compacting))
+        }
+        let founders = members
+        defer { Task { for m in founders { await m.stop() } } }
+        let formed = await NodeMaintenanceTests.eventually(60) {
+            for member in members where await member.node.votersCount != 3 || !member.node.isReady { return false }
+            return true
+        }
+        try #require(formed, "three voters")
+        _ = try await members[0].node.write(.createIndex(name: "books", indexID: "b1", config: NodeStateMachineTests.schema))
+        _ = try await members[0].node.write(NodeStateMachineTests.put("books", 1...10))
+        let leader = try #require(await ClusterNodeTests.leader(of: members))
+        let behind = try #require(members.first { $0 !== leader })
+        hub.isolate(behind.address)
+        for i in 1...5 { _ = try await leader.node.write(NodeStateMachineTests.put("books", (i * 10 + 1)...(i * 10 + 10))) }
+        try await leader.node.commit()
+        let compactedTo = try #require(await leader.node.compactLogIfDue())
+
+        await behind.stop()
+        try await behind.node.close()
+        let nodeDirectory = IndexDirectory(fileIO: io, path: "/\(behind.address)/_node")
+        try ClusterNode.writeInstallMarker(compactedTo, in: nodeDirectory)
+        let reopened = try await ClusterNodeTests.start(behind.address, seed: "a:1", hub: hub, io: io, configure: Self.compacting)
+        defer { Task { await reopened.stop() } }
+        #expect(await reopened.node.notReadyReason?.contains("installing a snapshot") == true)
+        #expect(!reopened.node.isReady)
+        #expect(try !storedAll(reopened, 1...60))
+
+        hub.heal(behind.address)
+        let caughtUp = try await NodeMaintenanceTests.eventually(30) { try self.storedAll(reopened, 1...60) }
+        #expect(caughtUp)
+        #expect(await reopened.node.installCount == 1, "one transfer: the snapshot Raft sends next is already held")
+        #expect(!nodeDirectory.exists(ClusterNode.installMarker))
+        let ready = await NodeMaintenanceTests.eventually(10) { reopened.node.isReady }
+        #expect(ready)
+    }
+}
