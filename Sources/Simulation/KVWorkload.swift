@@ -27,17 +27,24 @@ final class KVWorkload: SimulationWorkload {
         return snapshot.metadata.index
     }
 
+    func pendingInstall(_ node: SimNode, in sim: RaftSimulation) -> UInt64? { nil }
+
+    func receiving(_ snapshot: Snapshot, on node: SimNode, in sim: RaftSimulation) throws {}
+
     func crashing(_ node: SimNode, in sim: RaftSimulation) {
         readStates[node.id] = []
         failUnansweredOperations(on: node.id, in: sim)
     }
 
-    func install(_ snapshot: Snapshot, on node: SimNode, in sim: RaftSimulation) throws {
-        guard let kv = KVStateMachine.restore(snapshot.data) else {
-            throw StoreError.corrupt(path: node.directory, offset: nil, reason: "undecodable snapshot at \(snapshot.metadata.index)")
+    /// The snapshot's data is the whole store: installed at once.
+    func installStep(_ index: UInt64, on node: SimNode, log: DurableRaftLog, in sim: RaftSimulation) throws -> Bool {
+        let snapshot = log.snapshot()
+        guard snapshot.metadata.index == index, let kv = KVStateMachine.restore(snapshot.data) else {
+            throw StoreError.corrupt(path: node.directory, offset: nil, reason: "undecodable snapshot at \(index)")
         }
         stores[node.id] = kv
         appliedConf[node.id] = snapshot.metadata.confState
+        return true
     }
 
     func apply(_ entry: Entry, on node: SimNode, in sim: RaftSimulation) throws {

@@ -8,7 +8,7 @@ extension NodeWorkload {
     static let pageLength = 1000
 
     func searchRandomNode(in sim: RaftSimulation) {
-        let up = sim.upNodes().filter { machines[$0.id] != nil }
+        let up = sim.upNodes().filter { machines[$0.id] != nil && installs[$0.id] == nil }
         guard !up.isEmpty else { return }
         search(up[sim.random(up.count)], checking: [], in: sim)
     }
@@ -16,8 +16,8 @@ extension NodeWorkload {
     /// Refreshes `node`, runs the fixed queries and checks them; `ids` are documents whose
     /// stored fields must be what the model says (a synchronous write's).
     func search(_ node: SimNode, checking ids: [String], in sim: RaftSimulation) {
-        guard let machine = machines[node.id] else { return }
-        let applied = node.appliedIndex
+        guard let machine = machines[node.id], installs[node.id] == nil else { return }
+        let applied = Self.holdsThrough(node, machine)
         let model = model(at: applied, in: sim)
         do {
             try machine.refreshAll()
@@ -33,6 +33,13 @@ extension NodeWorkload {
         } catch {
             sim.ioFailed(node, error)
         }
+    }
+
+    /// The log index the node's index reflects: what it applied, or what its commit point holds
+    /// if that is more (just reopened or installed, before Raft hands out the entries again:
+    /// they are then skipped as already applied).
+    static func holdsThrough(_ node: SimNode, _ machine: NodeStateMachine) -> UInt64 {
+        max(node.appliedIndex, machine.index(named: indexName)?.writer.lastCommit.lastAppliedLogIndex ?? 0)
     }
 
     /// Runs the fixed queries; the ones the model can evaluate are checked against it.

@@ -34,6 +34,8 @@ final class NodeWorkload: SimulationWorkload {
     var digests: [UInt64: (node: NodeID, digest: SearchDigest)] = [:]
     /// Once set, the log index the sabotage skips on its node.
     var sabotagedIndex: UInt64?
+    /// Snapshots being installed, by receiving node: the index, and the transfer under way.
+    var installs: [NodeID: SnapshotInstall] = [:]
 
     // Clients.
     var writes: [NodeWrite] = []
@@ -64,24 +66,24 @@ final class NodeWorkload: SimulationWorkload {
     func open(_ node: SimNode, log: DurableRaftLog, in sim: RaftSimulation) throws -> UInt64 {
         let machine = try NodeStateMachine(root: Self.root, fileIO: node.fileIO, registry: registry, options: writerOptions)
         machines[node.id] = machine
+        try resumeInstallIfNeeded(node, machine: machine)
         // As ClusterNode.init: entries the indices hold durably are not handed out again; the
         // rest (up to what the log knows is committed) are replayed through apply.
         let applied = min(machine.durableIndex, log.initialState().0.commit)
         let snapshotIndex = log.snapshot().metadata.index
-        if applied < snapshotIndex {
+        if applied < snapshotIndex, installs[node.id] == nil {
             sim.fail("node \(node.id) reopened its indices at \(applied), behind its log's snapshot at \(snapshotIndex)")
         }
-        return max(applied, snapshotIndex)
+        return applied
     }
+
+    func pendingInstall(_ node: SimNode, in sim: RaftSimulation) -> UInt64? { installs[node.id]?.index }
 
     func crashing(_ node: SimNode, in sim: RaftSimulation) {
         // A dead process does nothing more; closing only stops the writers (no commit, no I/O).
         machines.removeValue(forKey: node.id)?.close()
+        abandonTransfers(of: node.id)
         clientsLost(node.id, in: sim)
-    }
-
-    func install(_ snapshot: Snapshot, on node: SimNode, in sim: RaftSimulation) throws {
-        throw StoreError.corrupt(path: Self.root, offset: nil, reason: "snapshot installation is not simulated yet")
     }
 
     func apply(_ entry: Entry, on node: SimNode, in sim: RaftSimulation) throws {
@@ -146,6 +148,7 @@ final class NodeWorkload: SimulationWorkload {
         for id in sim.nodes.keys.sorted() {
             guard let node = sim.nodes[id], node.raft != nil, let machine = machines[id] else { continue }
             do {
+                if installs[id] == nil, sim.chance(2) { try compactLogIfDue(node, machine: machine, in: sim) }
                 if sim.chance(1), sim.chance(sim.options.commitPercent) {
                     try machine.commitAll()
                     sim.stats.commits += 1

@@ -106,6 +106,10 @@ public final class RaftSimulation {
             return
         }
         guard let raft = node.raft else { return }
+        if let index = workload.pendingInstall(node, in: self) {
+            node.phase = .installing(nil, index: index)
+            trace("node \(node.id) must finish installing snapshot \(index)")
+        }
         if raft.term < node.durableTerm || raft.commitIndex < node.durableCommit {
             fail("node \(node.id) recovered term \(raft.term) commit \(raft.commitIndex) below durable term \(node.durableTerm) commit \(node.durableCommit)")
         }
@@ -147,6 +151,7 @@ public final class RaftSimulation {
                 guard raft.hasReady else { return }
                 let ready = raft.ready()
                 if let snapshot = ready.snapshot {
+                    try workload.receiving(snapshot, on: node, in: self)
                     try log.applySnapshot(snapshot)
                     node.durableCommit = max(node.durableCommit, snapshot.metadata.index)
                 }
@@ -167,6 +172,17 @@ public final class RaftSimulation {
                 }
                 node.phase = .idle
                 complete(node, ready)
+            case .installing(let ready, let index):
+                guard try workload.installStep(index, on: node, log: log, in: self) else { return }
+                // Power lost during the install: the node is down.
+                guard node.raft != nil else { return }
+                node.phase = .idle
+                stats.snapshotsInstalled += 1
+                trace("node \(node.id) installed snapshot \(index)")
+                if let ready {
+                    node.appliedIndex = max(node.appliedIndex, index)
+                    finish(node, ready)
+                }
             default:
                 break
             }
@@ -175,25 +191,23 @@ public final class RaftSimulation {
         }
     }
 
-    /// After persistence: send, install, apply, serve reads, advance.
+    /// After persistence: send; then install a snapshot the Ready carries (which may take many
+    /// steps: `process` finishes the Ready after it), or apply, serve reads and advance.
     func complete(_ node: SimNode, _ ready: Ready) {
-        guard let raft = node.raft, let log = node.log else { return }
         if let soft = ready.softState, soft.role == .leader { observeLeader(node) }
         for message in ready.messages { network.send(message, now: now) }
         if let snapshot = ready.snapshot {
-            do {
-                try workload.install(snapshot, on: node, in: self)
-            } catch {
-                // Crashed meanwhile (power lost during the transfer), or a failure already reported.
-                if node.raft == nil || !failures.isEmpty { return }
-                fail("node \(node.id) could not install snapshot \(snapshot.metadata.index): \(error)")
-                return
-            }
-            guard node.raft != nil else { return }
-            node.appliedIndex = snapshot.metadata.index
-            stats.snapshotsInstalled += 1
-            trace("node \(node.id) installed snapshot \(snapshot.metadata.index)")
+            node.phase = .installing(ready, index: snapshot.metadata.index)
+            process(node)
+            return
         }
+        finish(node, ready)
+    }
+
+    /// Applies the Ready's committed entries in order, advances Raft, and lets the workload
+    /// answer what waited.
+    func finish(_ node: SimNode, _ ready: Ready) {
+        guard let raft = node.raft, let log = node.log else { return }
         for entry in ready.committedEntries {
             guard entry.index == node.appliedIndex + 1 else {
                 fail("node \(node.id) applied \(entry.index) after \(node.appliedIndex)")

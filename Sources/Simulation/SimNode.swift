@@ -12,6 +12,9 @@ final class SimNode {
         case writing(Ready, at: Int)
         /// Written, not yet fsynced; the fsync completes at `at`.
         case syncing(Ready, at: Int)
+        /// Installing the snapshot at `index` (the workload's steps); then the Ready that
+        /// carried it is finished (nil: a restart resumed an install a crash interrupted).
+        case installing(Ready?, index: UInt64)
     }
 
     let id: NodeID
@@ -67,9 +70,12 @@ final class SimNode {
             log.save(hardState: RaftBootstrap.hardState(voters: voters), entries: RaftBootstrap.entries(voters: voters))
             try log.sync()
         }
-        appliedIndex = try openStateMachine(log)
+        let applied = try openStateMachine(log)
         do {
-            raft = try RaftNode(config: raftConfig(seed: seed, options: options, applied: appliedIndex), storage: log)
+            let raft = try RaftNode(config: raftConfig(seed: seed, options: options, applied: applied), storage: log)
+            self.raft = raft
+            // Never below the log's snapshot: Raft hands out nothing at or before it.
+            appliedIndex = raft.appliedIndex
         } catch {
             throw StoreError.corrupt(path: directory, offset: nil, reason: "storage unreadable: \(error)")
         }

@@ -16,6 +16,7 @@ public struct SimulationStats: Sendable, Equatable {
     public var syncWritesChecked = 0
     public var commits = 0
     public var merges = 0
+    public var snapshotTransfersFailed = 0
 
     public init() {}
 }

@@ -14,12 +14,21 @@ protocol SimulationWorkload: AnyObject {
     ///   committed entries after it (`RaftConfig.applied`).
     func open(_ node: SimNode, log: DurableRaftLog, in sim: RaftSimulation) throws -> UInt64
 
+    /// A snapshot `node` must install before it applies anything, left by a crash (nil: none).
+    /// Asked once `open` returned and Raft started.
+    func pendingInstall(_ node: SimNode, in sim: RaftSimulation) -> UInt64?
+
     /// `node` is about to lose power: its in-memory state goes, and its clients get no answer.
     func crashing(_ node: SimNode, in sim: RaftSimulation)
 
-    /// A Raft snapshot arrived at `node` (already saved in its log): its state machine must
-    /// then hold everything up to `snapshot.metadata.index`.
-    func install(_ snapshot: Snapshot, on node: SimNode, in sim: RaftSimulation) throws
+    /// A Raft snapshot arrived at `node` and is about to be saved in its log: what must be
+    /// durable first (ClusterNode's install marker).
+    func receiving(_ snapshot: Snapshot, on node: SimNode, in sim: RaftSimulation) throws
+
+    /// One step of installing the snapshot at `index` on `node` (its log holds the snapshot,
+    /// unless a crash came first), called once per time unit until it returns true: then the
+    /// state machine holds everything up to `index`, and the node goes on applying.
+    func installStep(_ index: UInt64, on node: SimNode, log: DurableRaftLog, in sim: RaftSimulation) throws -> Bool
 
     /// Applies the committed entry `entry` (normal or a membership change) on `node`: the next
     /// after `node.appliedIndex`.
