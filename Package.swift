@@ -110,7 +110,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "cockatrice-sim",
-            dependencies: ["Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Simulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "cockatrice-bench",

@@ -42,6 +42,7 @@ extension NodeWorkload {
             try directory.syncDirectory()
         } else {
             installs[node.id] = SnapshotInstall(index: index)
+            resumedInstalls += 1
         }
     }
 
@@ -70,18 +71,28 @@ extension NodeWorkload {
             sim.stats.snapshotTransfersFailed += 1
             return false
         }
+        if sim.options.faults, sim.options.crashes, sim.now < sim.options.duration, sim.chance(1) {
+            // Power fails halfway through the transfer: the next start discards the staging.
+            sim.trace("node \(node.id) loses power while fetching a snapshot")
+            sim.crashNow(node)
+            return false
+        }
         for _ in 0..<(1 + sim.random(3)) {
             guard let (file, offset) = transfer.staging.next else { break }
             let size = transfer.pinned.manifest.files[file].size
-            let length = Int(min(UInt64(256 + sim.random(4096)), size - offset))
+            let length = Int(min(UInt64(64 + sim.random(4096)), size - offset))
             let bytes = try transfer.pinned.read(fileAt: file, offset: offset, length: length)
             try transfer.staging.append(fileAt: file, offset: offset, bytes)
         }
         guard transfer.staging.next == nil else { return false }
+        if sim.options.faults, sim.options.crashes, sim.now < sim.options.duration, sim.chance(30) {
+            // Power fails somewhere in finishing, swapping in or removing the marker: the next
+            // start must finish the swap (NodeStateMachine.init) or fetch again.
+            node.crashDuringIO = true
+            node.fileIO.failAfter(1 + sim.random(16))
+        }
         try transfer.staging.finish()
         try machine.install(transfer.staging)
-        // The statistics come with the files: a merged source's scores are now this node's.
-        if merged.contains(transfer.source) { merged.insert(node.id) }
         transfer.pinned.release()
         installs[node.id]?.transfer = nil
         try finishInstall(node)
@@ -114,6 +125,9 @@ extension NodeWorkload {
                 pinned.release()
                 continue
             }
+            // The statistics come with the files: a merged source's scores become this node's
+            // (marked now: a crash may leave the swap for the next start to finish).
+            if merged.contains(id) { merged.insert(node.id) }
             let staging = try SnapshotStaging(root: Self.root, fileIO: node.fileIO, manifest: pinned.manifest)
             sim.trace("node \(node.id) fetches snapshot \(index) from node \(id) (\(pinned.manifest.files.count) files at \(pinned.manifest.logIndex))")
             return SnapshotInstall.Transfer(source: id, pinned: pinned, staging: staging)

@@ -36,6 +36,8 @@ final class NodeWorkload: SimulationWorkload {
     var sabotagedIndex: UInt64?
     /// Snapshots being installed, by receiving node: the index, and the transfer under way.
     var installs: [NodeID: SnapshotInstall] = [:]
+    /// Installs a restart found interrupted (counted here: `open` has no simulation to count in).
+    var resumedInstalls = 0
 
     // Clients.
     var writes: [NodeWrite] = []
@@ -77,7 +79,10 @@ final class NodeWorkload: SimulationWorkload {
         return applied
     }
 
-    func pendingInstall(_ node: SimNode, in sim: RaftSimulation) -> UInt64? { installs[node.id]?.index }
+    func pendingInstall(_ node: SimNode, in sim: RaftSimulation) -> UInt64? {
+        sim.stats.installsResumed = resumedInstalls
+        return installs[node.id]?.index
+    }
 
     func crashing(_ node: SimNode, in sim: RaftSimulation) {
         // A dead process does nothing more; closing only stops the writers (no commit, no I/O).

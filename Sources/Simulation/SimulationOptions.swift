@@ -29,7 +29,8 @@ public struct SimulationOptions: Sendable {
     public var faults = true
     public var crashes = true
     public var membershipChanges = true
-    /// Entries applied between two snapshots (then the log is compacted).
+    /// Entries applied between two snapshots (then the log is compacted); in the node-level
+    /// simulation, the entries a log must hold past its snapshot before it is compacted.
     public var snapshotEvery = 20
     /// The worst message loss and duplication (percent) that bad network weather brings.
     public var maxDropPercent = 20

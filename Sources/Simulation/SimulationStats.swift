@@ -17,6 +17,8 @@ public struct SimulationStats: Sendable, Equatable {
     public var commits = 0
     public var merges = 0
     public var snapshotTransfersFailed = 0
+    /// Restarts that found an install a crash interrupted, and finished it before applying.
+    public var installsResumed = 0
 
     public init() {}
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Logging
 import Simulation
 
 #if canImport(Glibc)
@@ -48,6 +49,11 @@ struct Run: ParsableCommand {
         options.maxDropPercent = maxDrop
         options.faultPercent = faultPercent
         if node { options.stateMachine = .node }
+        if !verbose {
+            // The node's indices log what they do (an installed snapshot, say): noise over
+            // hundreds of seeds; --verbose keeps it beside the trace.
+            LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        }
         var failures = 0
         let start = monotonicSeconds()
         for seed in seedStart..<(seedStart + UInt64(seeds)) {
