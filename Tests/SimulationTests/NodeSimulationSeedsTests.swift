@@ -12,8 +12,8 @@ import Simulation
     }
 
     /// Six seeds per group (swift-testing runs the groups in parallel); each group must also
-    /// really do what the run claims to check, or a harness that stopped writing, searching or
-    /// crashing would pass.
+    /// really do what the run claims to check, or a harness that stopped writing, searching,
+    /// crashing or installing snapshots would pass.
     @Test(arguments: 0..<2)
     func seedsRunCleanAndExerciseWhatTheyClaim(group: Int) {
         let first = UInt64(1 + group * 6)
@@ -30,6 +30,8 @@ import Simulation
             total.merges += s.merges
             total.partitions += s.partitions
             total.membershipChanges += s.membershipChanges
+            total.snapshotsInstalled += s.snapshotsInstalled
+            total.installsResumed += s.installsResumed
         }
         #expect(total.acknowledgedWrites > 300)
         #expect(total.searches > 300)
@@ -39,6 +41,8 @@ import Simulation
         #expect(total.merges > 2)
         #expect(total.partitions > 10)
         #expect(total.membershipChanges > 3)
+        #expect(total.snapshotsInstalled > 8)
+        #expect(total.installsResumed > 3)
     }
 
     @Test func aSeedReplaysExactly() {
