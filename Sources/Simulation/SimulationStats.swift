@@ -21,4 +21,25 @@ public struct SimulationStats: Sendable, Equatable {
     public var installsResumed = 0
 
     public init() {}
+
+    /// Adds another run's counters (`endTime` keeps the latest), for totals over many seeds.
+    public mutating func add(_ other: SimulationStats) {
+        elections += other.elections
+        crashes += other.crashes
+        partitions += other.partitions
+        membershipChanges += other.membershipChanges
+        snapshotsTaken += other.snapshotsTaken
+        snapshotsInstalled += other.snapshotsInstalled
+        acknowledgedWrites += other.acknowledgedWrites
+        reads += other.reads
+        committed += other.committed
+        linearizabilityUnknown += other.linearizabilityUnknown
+        endTime = max(endTime, other.endTime)
+        searches += other.searches
+        syncWritesChecked += other.syncWritesChecked
+        commits += other.commits
+        merges += other.merges
+        snapshotTransfersFailed += other.snapshotTransfersFailed
+        installsResumed += other.installsResumed
+    }
 }

@@ -21,17 +21,7 @@ import Simulation
         for seed in first..<(first + 6) {
             let outcome = RaftSimulation(seed: seed, options: Self.options()).run()
             #expect(outcome.failures.isEmpty, "seed \(seed): \(outcome.failures.joined(separator: "; ")) -- replay: cockatrice-sim --node --seeds 1 --seed-start \(seed) --verbose")
-            let s = outcome.stats
-            total.acknowledgedWrites += s.acknowledgedWrites
-            total.searches += s.searches
-            total.syncWritesChecked += s.syncWritesChecked
-            total.crashes += s.crashes
-            total.commits += s.commits
-            total.merges += s.merges
-            total.partitions += s.partitions
-            total.membershipChanges += s.membershipChanges
-            total.snapshotsInstalled += s.snapshotsInstalled
-            total.installsResumed += s.installsResumed
+            total.add(outcome.stats)
         }
         #expect(total.acknowledgedWrites > 300)
         #expect(total.searches > 300)
