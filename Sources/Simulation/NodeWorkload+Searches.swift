@@ -71,9 +71,12 @@ extension NodeWorkload {
             digests[applied] = (node, digest)
             return
         }
+        sim.stats.searchComparisons += 1
+        let ranked = !merged.contains(first) && !merged.contains(node)
+        if ranked { sim.stats.rankingComparisons += 1 }
         if seen.matches != digest.matches {
             sim.fail("nodes \(first) and \(node) at applied index \(applied) match different documents: \(SearchDigest.firstDifference(seen.matches, digest.matches))")
-        } else if !merged.contains(first), !merged.contains(node), seen.ranking != digest.ranking {
+        } else if ranked, seen.ranking != digest.ranking {
             sim.fail("nodes \(first) and \(node) at applied index \(applied) rank differently: \(SearchDigest.firstDifference(seen.ranking, digest.ranking))")
         }
         if merged.contains(first), !merged.contains(node) { digests[applied] = (node, digest) }

@@ -158,7 +158,7 @@ final class NodeWorkload: SimulationWorkload {
                     try machine.commitAll()
                     sim.stats.commits += 1
                 }
-                if sim.options.merges, sim.chance(1), sim.chance(8), let index = machine.index(named: Self.indexName) {
+                if sim.options.merges, sim.chance(1), sim.chance(3), let index = machine.index(named: Self.indexName) {
                     try index.writer.forceMerge(maxSegments: 1 + sim.random(3))
                     merged.insert(id)
                     sim.stats.merges += 1

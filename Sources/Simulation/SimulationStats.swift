@@ -19,6 +19,10 @@ public struct SimulationStats: Sendable, Equatable {
     public var snapshotTransfersFailed = 0
     /// Restarts that found an install a crash interrupted, and finished it before applying.
     public var installsResumed = 0
+    /// Searches compared with another node's at the same applied index, and of those, the ones
+    /// whose scores were compared too (neither node had merged).
+    public var searchComparisons = 0
+    public var rankingComparisons = 0
 
     public init() {}
 
@@ -41,5 +45,7 @@ public struct SimulationStats: Sendable, Equatable {
         merges += other.merges
         snapshotTransfersFailed += other.snapshotTransfersFailed
         installsResumed += other.installsResumed
+        searchComparisons += other.searchComparisons
+        rankingComparisons += other.rankingComparisons
     }
 }

@@ -33,6 +33,20 @@ import Simulation
         #expect(total.membershipChanges > 3)
         #expect(total.snapshotsInstalled > 8)
         #expect(total.installsResumed > 3)
+        #expect(total.searchComparisons > 100)
+        #expect(total.rankingComparisons > 30)
+    }
+
+    @Test func fiveNodesOnAHostileNetworkWithFrequentCompaction() {
+        var options = Self.options()
+        options.nodes = 5
+        options.snapshotEvery = 5
+        options.maxDropPercent = 40
+        options.faultPercent = 80
+        for seed: UInt64 in 5000..<5003 {
+            let outcome = RaftSimulation(seed: seed, options: options).run()
+            #expect(outcome.failures.isEmpty, "seed \(seed): \(outcome.failures.joined(separator: "; ")) -- replay: cockatrice-sim --node --seeds 1 --seed-start \(seed) --nodes 5 --snapshot-every 5 --max-drop 40 --fault-percent 80 --verbose")
+        }
     }
 
     @Test func aSeedReplaysExactly() {
