@@ -64,17 +64,11 @@ public final class RaftSimulation {
     public func run() -> SimulationOutcome {
         let founders = (1...NodeID(options.nodes)).map { $0 }
         for id in founders { addNode(id, bootstrap: founders) }
-        let end = options.duration + options.settleLimit
         var settled = false
-        while now < end && failures.isEmpty {
+        while now < options.duration + options.settleLimit && failures.isEmpty {
             if now == options.duration { healEverything() }
             if now < options.duration { injectFaults() }
-            restartDueNodes()
-            deliverMessages()
-            tickNodes()
-            workload.step(in: self)
-            for id in nodes.keys.sorted() { if let node = nodes[id] { process(node) } }
-            checkOnline()
+            step()
             if now > options.duration + 50, now % 25 == 0, isSettled() {
                 settled = true
                 break
@@ -85,8 +79,39 @@ public final class RaftSimulation {
             if !settled { fail("did not settle within \(options.settleLimit) time units after healing: \(statusLine())") }
             else { checkFinal() }
         }
+        if failures.isEmpty, options.restartAllAtEnd { restartAllAndCheckAgain() }
         stats.endTime = now
         return SimulationOutcome(seed: seed, failures: failures, stats: stats)
+    }
+
+    /// One time unit of everything but the fault schedule.
+    private func step() {
+        restartDueNodes()
+        deliverMessages()
+        tickNodes()
+        workload.step(in: self)
+        for id in nodes.keys.sorted() { if let node = nodes[id] { process(node) } }
+        checkOnline()
+    }
+
+    /// Power fails on every running node at once; they all restart, recover from their disks
+    /// and must settle to the same state again (what the final checks check).
+    private func restartAllAndCheckAgain() {
+        trace("power fails everywhere")
+        for id in nodes.keys.sorted() {
+            guard let node = nodes[id], node.raft != nil, !node.removed else { continue }
+            crashNow(node)
+        }
+        let end = now + options.settleLimit
+        while now < end && failures.isEmpty {
+            step()
+            if now % 25 == 0, isSettled() {
+                checkFinal()
+                return
+            }
+            now += 1
+        }
+        if failures.isEmpty { fail("did not settle within \(options.settleLimit) time units after every node restarted: \(statusLine())") }
     }
 
     func addNode(_ id: NodeID, bootstrap: [NodeID]?) {

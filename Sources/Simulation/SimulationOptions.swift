@@ -27,6 +27,9 @@ public struct SimulationOptions: Sendable {
     /// A client operation with no answer after this long is given up (its outcome unknown).
     public var operationTimeout = 400
     public var faults = true
+    /// After the final checks, power fails on every node at once; they restart and must pass
+    /// the final checks again (recovery from the disks alone, no member to catch up from).
+    public var restartAllAtEnd = false
     public var crashes = true
     public var membershipChanges = true
     /// Entries applied between two snapshots (then the log is compacted); in the node-level

@@ -48,7 +48,10 @@ struct Run: ParsableCommand {
         options.snapshotEvery = snapshotEvery
         options.maxDropPercent = maxDrop
         options.faultPercent = faultPercent
-        if node { options.stateMachine = .node }
+        if node {
+            options.stateMachine = .node
+            options.restartAllAtEnd = true
+        }
         if !verbose {
             // The node's indices log what they do (an installed snapshot, say): noise over
             // hundreds of seeds; --verbose keeps it beside the trace.

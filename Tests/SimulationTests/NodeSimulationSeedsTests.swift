@@ -8,6 +8,7 @@ import Simulation
     static func options() -> SimulationOptions {
         var options = SimulationOptions()
         options.stateMachine = .node
+        options.restartAllAtEnd = true
         return options
     }
 
