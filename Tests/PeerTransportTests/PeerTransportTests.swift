@@ -134,6 +134,14 @@ import Testing
         let (server, handler, address) = try await makeServer(secret: "s3cret")
         let good = PeerTransport.client(secret: "s3cret", logger: quietLogger)
         #expect(try await good.call(address, method: "echo", body: [42], timeout: .seconds(5)) == [42])
+        // Many sealed frames in flight both ways at once, large and small, all verify in order.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<24 {
+                let body = [UInt8](repeating: UInt8(i), count: i % 3 == 0 ? 300_000 : 7)
+                group.addTask { try await good.call(address, method: "echo", body: body, timeout: .seconds(10)) == body }
+            }
+            for try await same in group { #expect(same) }
+        }
         good.setPeers([2: address])
         good.send([heartbeat(1)])
         #expect(await eventually { handler.count == 1 })

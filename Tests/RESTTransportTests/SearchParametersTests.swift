@@ -48,9 +48,16 @@ import Testing
 
     @Test func cursorsRoundTripExactly() {
         for doc in [ScoredDoc(score: 1.2345678, doc: 0), ScoredDoc(score: 0, doc: 99_999), ScoredDoc(score: 3.4e38, doc: 7)] {
-            #expect(SearchParameters.parseCursor(SearchParameters.cursor(doc)) == doc)
+            let parsed = SearchParameters.parseCursor(SearchParameters.cursor(doc))
+            #expect(parsed?.0 == doc && parsed?.1 == nil)
+            // A sorted search's cursor carries the hit's sort value too.
+            for value: SortValue in [.number(-42), .number(Int64.max), .bytes(Array("kéy.-x".utf8)), .bytes([]), .missing] {
+                let sorted = SearchParameters.parseCursor(SearchParameters.cursor(doc, sortValue: value))
+                #expect(sorted?.0 == doc && sorted?.1 == value, "\(value)")
+            }
         }
-        for bad in ["", "x", "3f80-", "-5", "3f800000-x", "3f800000--1"] {
+        for bad in ["", "x", "3f80-", "-5", "3f800000-x", "3f800000--1", "q5.3f800000-1", "n.3f800000-1", "babc.3f800000-1",
+                    "bzz.3f800000-1", "mm.3f800000-1", "n1.", "n1.x-1"] {
             #expect(SearchParameters.parseCursor(bad) == nil, "\(bad)")
         }
     }

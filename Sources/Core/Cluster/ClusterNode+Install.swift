@@ -26,6 +26,25 @@ extension ClusterNode {
         return index
     }
 
+    /// A snapshot replaces the log before it, membership changes included: where the members
+    /// are reached and what they hold now comes from the snapshot (a member added or removed
+    /// while this node was away is known only there). Members it does not name are dropped.
+    func adoptMembership(of snapshot: Snapshot) throws {
+        let members = snapshot.metadata.confState.members
+        var book = peers.restricted(to: members)
+        if let manifest = try? NodeSnapshotManifest.decode(snapshot.data), let carried = manifest.peers {
+            for (id, address) in carried.addresses where id != nodeID { book.set(id, address) }
+            for (id, names) in carried.components where id != nodeID { book.setComponents(id, names.sorted()) }
+            book = book.restricted(to: members)
+        }
+        book.set(nodeID, options.advertisedAddress)
+        if !options.components.isEmpty { book.setComponents(nodeID, options.components) }
+        guard book != peers else { return }
+        peers = book
+        try peers.save(in: nodeDirectory)
+        network?.setPeers(peerAddresses)
+    }
+
     /// Raft handed over a snapshot (persisted already): stop applying until the indices hold it.
     func beginInstall(_ metadata: SnapshotMetadata, pending ready: Ready?) {
         installing = metadata
@@ -85,6 +104,7 @@ extension ClusterNode {
         guard let network else { throw NodeError.notLeader("no peer transport") }
         var request = ByteWriter()
         request.u64(index)
+        request.u64(identity.clusterID)
         let begin = try TransferBeginReply.decode(
             try await network.call(address, method: PeerMethod.transferBegin, body: request.output, timeout: .seconds(60)))
         var end = ByteWriter()
@@ -123,7 +143,15 @@ extension ClusterNode {
     /// Swaps the staging in, then finishes the Ready that carried the snapshot and goes on.
     private func finishInstall(_ staging: SnapshotStaging, target: SnapshotMetadata) async throws {
         let machine = stateMachine
+        swapping = true
+        defer { swapping = false }
         try await BlockingWork.run { try machine.install(staging) }
+        if closed {
+            // Closed during the swap (which `close()` could not wait for): close what it opened;
+            // the marker stays, and the next open finds the indices holding the snapshot.
+            machine.close()
+            return
+        }
         try nodeDirectory.delete(Self.installMarker)
         try nodeDirectory.syncDirectory()
         installing = nil
@@ -143,19 +171,24 @@ extension ClusterNode {
     /// `transfer.begin`: pins this node's state for a follower whose snapshot covers `index`.
     func beginTransfer(_ body: [UInt8]) async throws -> [UInt8] {
         var reader = ByteReader(body)
-        guard let index = reader.u64(), reader.isAtEnd else {
-            throw PeerCallError(code: "bad_request", message: "transfer.begin: the body must be a log index (8 bytes)")
+        guard let index = reader.u64(), let cluster = reader.u64(), reader.isAtEnd else {
+            throw PeerCallError(code: "bad_request", message: "transfer.begin: the body must be a log index and a cluster id (8 bytes each)")
+        }
+        // Never hand one cluster's indices to a node of another (an address reused, say).
+        guard cluster == identity.clusterID else {
+            throw PeerCallError(code: "wrong_cluster", message: "this node belongs to cluster \(String(identity.clusterID, radix: 16)), not \(String(cluster, radix: 16))")
         }
         if let failure { throw PeerCallError(code: "stopped", message: "\(failure)") }
         if closed || installing != nil { throw PeerCallError(code: "unavailable", message: "this node has no state to send now") }
         // Commit points only move forward: commit once if they are behind what is asked.
         if stateMachine.durableIndex < index { try commit() }
-        let machine = stateMachine
-        let source = try await BlockingWork.run { try machine.pinForTransfer() }
-        guard source.manifest.logIndex >= index else {
-            source.release()
-            throw PeerCallError(code: "behind", message: "this node holds up to log index \(source.manifest.logIndex), not \(index)")
+        // Pinned on the actor (every index at the same point), checksummed off it.
+        let pinned = try stateMachine.pinCommitPoints()
+        guard pinned.logIndex >= index else {
+            pinned.release()
+            throw PeerCallError(code: "behind", message: "this node holds up to log index \(pinned.logIndex), not \(index)")
         }
+        let source = try await BlockingWork.run { SnapshotTransferSource(pinned) }
         let session = transferSessions.open(source)
         logger.info("sending a snapshot", metadata: ["session": "\(session)", "log_index": "\(source.manifest.logIndex)",
                                                      "files": "\(source.manifest.files.count)"])

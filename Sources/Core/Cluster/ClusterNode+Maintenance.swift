@@ -80,24 +80,29 @@ extension ClusterNode {
     /// - Returns: the snapshot index, when it compacted.
     @discardableResult
     public func compactLogIfDue() -> UInt64? {
-        guard failure == nil, !closed else { return nil }
+        guard failure == nil, !closed, installing == nil else { return nil }
+        let now = ContinuousClock.now
+        let connected = network?.connectedPeers() ?? []
+        for member in connected { lastConnected[member] = now }
         let snapshotIndex = log.snapshot().metadata.index
         guard log.lastIndex >= snapshotIndex + UInt64(max(options.logCompactionMinEntries, 0)),
               ContinuousClock.now - lastCompaction >= options.logCompactionMinTime else { return nil }
         var index = min(stateMachine.durableIndex, raft.appliedIndex, log.lastIndex)
         if raft.confState.members.count > 1, raft.role == .leader {
-            // A member whose link is up catches up from the log, far cheaper than streaming
-            // every index to it: keep what it still needs. One that is down or cut off is sent
-            // a snapshot when it is back (ClusterNode+Install).
-            let connected = network?.connectedPeers() ?? []
+            // A member whose link is up (or was, a moment ago) catches up from the log, far
+            // cheaper than streaming every index to it: keep what it still needs. One that has
+            // been down or cut off for longer is sent a snapshot when it is back
+            // (ClusterNode+Install).
             let matches = raft.progressMatches
-            for member in raft.confState.members where member != nodeID && connected.contains(member) {
+            for member in raft.confState.members where member != nodeID {
+                guard let seen = lastConnected[member], now - seen <= options.compactionMemberGrace else { continue }
                 index = min(index, matches[member] ?? 0)
             }
         }
         guard index > snapshotIndex else { return nil }
         do {
-            let manifest = NodeSnapshotManifest(clusterID: identity.clusterID, logIndex: index, stateMachine: stateMachine)
+            let manifest = NodeSnapshotManifest(clusterID: identity.clusterID, logIndex: index, stateMachine: stateMachine,
+                                                peers: peers.restricted(to: raft.confState.members))
             try log.createSnapshot(index: index, confState: raft.confState, data: manifest.encoded())
             try log.compact(to: index)
         } catch {

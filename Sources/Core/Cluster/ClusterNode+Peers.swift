@@ -252,8 +252,8 @@ extension ClusterNode: PeerHandler {
         let target: ClusterRPC.IdentityReply
         do {
             target = try ClusterRPC.IdentityReply.decode(try await network.call(address, method: PeerMethod.identity, body: [], timeout: .seconds(5)))
-        } catch let error as PeerCallError {
-            throw PeerCallError(code: "unreachable", message: "cannot reach the node at \(address): \(error)")
+        } catch {
+            throw PeerCallError(code: "unreachable", message: "cannot reach the node at \(address) (or it did not say who it is): \(error)")
         }
         let id = target.node.nodeID
         let answer = Array("{\"joined\": true, \"node_id\": \"\(String(id, radix: 16))\"}".utf8)

@@ -36,11 +36,13 @@ extension ClusterNode {
     public func writeSnapshot(to path: String) async throws -> SnapshotInfo {
         if let failure { throw NodeError.stopped("\(failure)") }
         if closed { throw NodeError.stopped("the node is closed") }
+        if let installing { throw NodeError.notLeader("the node is installing a snapshot of log index \(installing.index); back up another member") }
         try commit()
         let logIndex = raft.appliedIndex
-        let machine = stateMachine
-        // Pinned (and checksummed) off the actor: the files of a large index take a while to read.
-        let source = try await BlockingWork.run { try machine.pinForTransfer() }
+        // Pinned here, right after the commit with nothing applied in between, so every index is
+        // at the same point; checksummed off the actor (the files of a large index take a while).
+        let pinned = try stateMachine.pinCommitPoints()
+        let source = try await BlockingWork.run { SnapshotTransferSource(pinned) }
         defer { source.release() }
         let sources = zip(source.manifest.files, source.files).map { NodeBackup.Source(name: $0.path, file: $1) }
         let indices = source.manifest.indexIDs.count

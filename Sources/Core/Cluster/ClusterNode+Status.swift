@@ -79,6 +79,7 @@ extension ClusterNode {
         stats.refreshes = refreshCount
         stats.commits = commitCount
         stats.compactions = compactionCount
+        stats.snapshotInstalls = installCount
         stats.snapshotIndex = log.snapshot().metadata.index
         stats.optimizeFailures = stateMachine.optimizeFailures.count
         return stats

@@ -64,6 +64,8 @@ public actor ClusterNode {
     var installing: SnapshotMetadata?
     var pendingReady: Ready?
     var installTask: Task<Void, Never>?
+    /// Set while `NodeStateMachine.install` runs on its thread (the indices are being replaced).
+    var swapping = false
     var installCount = 0
     /// The snapshot transfers this node serves to followers.
     nonisolated let transferSessions = TransferSessions()
@@ -87,6 +89,8 @@ public actor ClusterNode {
     var logBytesSinceCommit = 0
     var commitCount = 0
     var compactionCount = 0
+    /// When each peer's link was last seen up (the compaction grace).
+    var lastConnected: [NodeID: ContinuousClock.Instant] = [:]
     var lastCompaction = ContinuousClock.now
     var leaderChanges = 0
     private var lastLeader: NodeID = 0
@@ -338,6 +342,7 @@ public actor ClusterNode {
                 logBytesSinceCommit += bytes
                 acknowledge(Acknowledgement(logIndex: index, outcome: outcome), term: term)
             }), let snapshot = snapshotReady.snapshot {
+                try adoptMembership(of: snapshot)
                 guard stateMachine.durableIndex < snapshot.metadata.index else {
                     // The indices hold it already (an install that just finished fetched more):
                     // nothing to stream.
@@ -536,6 +541,9 @@ public actor ClusterNode {
     /// Commits every index (the node's periodic, size-triggered and shutdown commit): a restart
     /// replays only the log after it, and the log before it may be compacted.
     public func commit() throws {
+        // Indices being replaced by a snapshot have nothing to commit, and the old catalog must
+        // not be saved over the one the swap puts in place.
+        guard installing == nil else { return }
         try stateMachine.commitAll()
         logBytesSinceCommit = 0
         commitCount += 1
@@ -549,7 +557,8 @@ public actor ClusterNode {
         transferSessions.closeAll()
         try commit()
         closed = true
-        stateMachine.close()
+        // A swap in progress closes what it opens itself (finishInstall).
+        if !swapping { stateMachine.close() }
         try log.close()
     }
 }

@@ -12,6 +12,9 @@ public struct NodeOptions: Sendable {
     public var logCompactionMinEntries: Int = 5000
     /// `--log-compaction-min-time`: the least time between two compactions.
     public var logCompactionMinTime: Duration = .seconds(300)
+    /// How long after a member's link went down the leader still keeps the log entries it
+    /// lacks: a short outage catches up from the log rather than by streaming every index.
+    public var compactionMemberGrace: Duration = .seconds(10)
     /// The indices' writer options. Its `refreshInterval` is ignored: the node refreshes on its
     /// own schedule (`refreshInterval` above), so that it knows which log index a refresh covers.
     public var writer: IndexWriterOptions = IndexWriterOptions()

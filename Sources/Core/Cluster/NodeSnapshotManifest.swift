@@ -11,20 +11,25 @@ struct NodeSnapshotManifest: Sendable, Equatable {
         var lastAppliedLogIndex: UInt64
     }
 
-    static let formatVersion: UInt8 = 1
+    /// 2 added the address book.
+    static let formatVersion: UInt8 = 2
 
     var clusterID: UInt64
     var logIndex: UInt64
     var indices: [Index]
+    /// Where the members are reached and what they hold, as of `logIndex`: the membership
+    /// changes that said so are compacted away, and a member installing the snapshot needs it.
+    var peers: PeerAddressBook?
 
-    init(clusterID: UInt64, logIndex: UInt64, indices: [Index]) {
+    init(clusterID: UInt64, logIndex: UInt64, indices: [Index], peers: PeerAddressBook? = nil) {
         self.clusterID = clusterID
         self.logIndex = logIndex
         self.indices = indices
+        self.peers = peers
     }
 
     /// The manifest of the node's indices as their last commits have them.
-    init(clusterID: UInt64, logIndex: UInt64, stateMachine: NodeStateMachine) {
+    init(clusterID: UInt64, logIndex: UInt64, stateMachine: NodeStateMachine, peers: PeerAddressBook? = nil) {
         var indices: [Index] = []
         for entry in stateMachine.catalog.entries {
             guard let open = stateMachine.index(named: entry.name) else { continue }
@@ -32,7 +37,7 @@ struct NodeSnapshotManifest: Sendable, Equatable {
             indices.append(Index(name: entry.name, indexID: entry.indexID, config: entry.config, generation: commit.generation,
                                  lastAppliedLogIndex: commit.lastAppliedLogIndex))
         }
-        self.init(clusterID: clusterID, logIndex: logIndex, indices: indices)
+        self.init(clusterID: clusterID, logIndex: logIndex, indices: indices, peers: peers)
     }
 
     func encoded() -> [UInt8] {
@@ -48,6 +53,8 @@ struct NodeSnapshotManifest: Sendable, Equatable {
             out.writeVInt(index.generation)
             out.writeVInt(index.lastAppliedLogIndex)
         }
+        out.writeByte(peers == nil ? 0 : 1)
+        peers?.encode(into: &out)
         return out.bytes
     }
 
@@ -55,7 +62,7 @@ struct NodeSnapshotManifest: Sendable, Equatable {
         try bytes.withUnsafeBytes { raw in
             var input = DataInput(raw, file: "raft snapshot manifest")
             let version = try input.readByte()
-            guard version == formatVersion else { throw input.corrupt("manifest format \(version), expected \(formatVersion)") }
+            guard version == 1 || version == formatVersion else { throw input.corrupt("manifest format \(version), expected \(formatVersion)") }
             var manifest = NodeSnapshotManifest(clusterID: try input.readUInt64(), logIndex: try input.readVInt(), indices: [])
             let count = try input.readVInt(max: input.remaining)
             for _ in 0..<count {
@@ -63,6 +70,7 @@ struct NodeSnapshotManifest: Sendable, Equatable {
                                               config: try input.readString(max: Int(Int32.max)),
                                               generation: try input.readVInt(max: Int(Int32.max)), lastAppliedLogIndex: try input.readVInt()))
             }
+            if version >= 2, try input.readByte() == 1 { manifest.peers = try PeerAddressBook.decode(from: &input) }
             return manifest
         }
     }

@@ -301,7 +301,10 @@ public final class NodeStateMachine: Sendable {
     /// came after.
     public func commitAll() throws {
         let (indices, applied) = state.withLock { (Array($0.indices.values), $0.appliedIndex) }
-        for index in indices { try index.writer.commit(lastAppliedLogIndex: applied) }
+        // An index may hold more than the smallest piece (installed from pieces at different
+        // indices): its commit point must never claim less than it holds, or a replay after a
+        // crash would apply again entries it already contains.
+        for index in indices { try index.writer.commit(lastAppliedLogIndex: max(applied, index.writer.lastCommit.lastAppliedLogIndex)) }
         let now = Date().timeIntervalSince1970
         // Every index now holds everything up to `applied`; so does the catalog (its changes
         // are saved as they are applied). Recording that lets `durableIndex` move past the last
@@ -319,13 +322,21 @@ public final class NodeStateMachine: Sendable {
     // MARK: Snapshot transfer
 
     /// Pins the catalog and every index's last commit point for a follower that must install a
-    /// snapshot (or for a backup): their files stay, mapped, until the source is released,
-    /// while this node goes on applying, committing and merging. The manifest's `logIndex` is
-    /// the smallest log index a piece holds everything up to.
+    /// snapshot (or for a backup), and checksums their files: they stay, mapped, until the
+    /// source is released, while this node goes on applying, committing and merging. The
+    /// manifest's `logIndex` is the smallest log index a piece holds everything up to.
+    ///
+    /// The node pins with `pinCommitPoints()` where nothing applies or commits meanwhile (its
+    /// actor), so every piece is at the same index, and checksums elsewhere.
+    public func pinForTransfer() throws -> SnapshotTransferSource {
+        SnapshotTransferSource(try pinCommitPoints())
+    }
+
+    /// The pinning half of `pinForTransfer()`.
     ///
     /// - Throws: when a file of a commit point cannot be mapped (an index deleted meanwhile:
     ///   ask again).
-    public func pinForTransfer() throws -> SnapshotTransferSource {
+    public func pinCommitPoints() throws -> PinnedCommitPoints {
         let (catalog, indices) = state.withLock { s in (s.catalog, s.catalog.entries.compactMap { s.indices[$0.name] }) }
         var pins: [CommitPin] = []
         var files: [(path: String, file: ReadOnlyFile)] = [
@@ -345,7 +356,7 @@ public final class NodeStateMachine: Sendable {
             for pin in pins { pin.release() }
             throw error
         }
-        return SnapshotTransferSource(logIndex: logIndex, files: files, pins: pins)
+        return PinnedCommitPoints(logIndex: logIndex, files: files, pins: pins)
     }
 
     /// Replaces every index and the catalog with a complete staging (`SnapshotStaging.finish()`

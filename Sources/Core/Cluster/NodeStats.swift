@@ -21,6 +21,8 @@ public struct NodeStats: Sendable {
     public var compactions: Int = 0
     /// The index of the latest Raft snapshot (0: the log was never compacted).
     public var snapshotIndex: UInt64 = 0
+    /// Raft snapshots this node installed from a member (it was behind a compacted log).
+    public var snapshotInstalls: Int = 0
     /// Scheduled `optimize` merges that failed (they are logged, too).
     public var optimizeFailures: Int = 0
 

@@ -65,6 +65,33 @@ public struct PeerAddressBook: Sendable, Equatable {
         guard directory.exists(fileName) else { return PeerAddressBook() }
         let file = try directory.openInput(fileName, kind: fileName, segment: "", checksum: true)
         var input = DataInput(UnsafeRawBufferPointer(rebasing: file.file.bytes[file.body]), file: directory.filePath(fileName))
+        return try decode(from: &input)
+    }
+
+    func save(in directory: IndexDirectory) throws(StoreError) {
+        var body = DataOutput()
+        encode(into: &body)
+        let header = FileHeader(kind: Self.fileName, codecName: "none", codecVersion: 1, segment: "")
+        try directory.atomicWrite(Self.fileName, contents: IndexDirectory.fileImage(header: header, body: body.bytes))
+    }
+
+    /// The book's bytes: in `_node/peers`, and in a Raft snapshot (which replaces the
+    /// membership changes it compacts, so a member that installs it learns the addresses).
+    func encode(into body: inout DataOutput) {
+        body.writeVInt(addresses.count)
+        for (id, address) in addresses.sorted(by: { $0.key < $1.key }) {
+            body.writeUInt64(id)
+            body.writeString(address)
+        }
+        body.writeVInt(components.count)
+        for (id, names) in components.sorted(by: { $0.key < $1.key }) {
+            body.writeUInt64(id)
+            body.writeVInt(names.count)
+            for name in names.sorted() { body.writeString(name) }
+        }
+    }
+
+    static func decode(from input: inout DataInput) throws(StoreError) -> PeerAddressBook {
         let count = try input.readVInt(max: input.remaining)
         var book = PeerAddressBook()
         for _ in 0..<count {
@@ -82,20 +109,11 @@ public struct PeerAddressBook: Sendable, Equatable {
         return book
     }
 
-    func save(in directory: IndexDirectory) throws(StoreError) {
-        var body = DataOutput()
-        body.writeVInt(addresses.count)
-        for (id, address) in addresses.sorted(by: { $0.key < $1.key }) {
-            body.writeUInt64(id)
-            body.writeString(address)
-        }
-        body.writeVInt(components.count)
-        for (id, names) in components.sorted(by: { $0.key < $1.key }) {
-            body.writeUInt64(id)
-            body.writeVInt(names.count)
-            for name in names.sorted() { body.writeString(name) }
-        }
-        let header = FileHeader(kind: Self.fileName, codecName: "none", codecVersion: 1, segment: "")
-        try directory.atomicWrite(Self.fileName, contents: IndexDirectory.fileImage(header: header, body: body.bytes))
+    /// Only the entries of `members` (a snapshot's membership: the others were removed).
+    func restricted(to members: [NodeID]) -> PeerAddressBook {
+        let keep = Set(members)
+        var book = PeerAddressBook(addresses: addresses.filter { keep.contains($0.key) })
+        book.components = components.filter { keep.contains($0.key) }
+        return book
     }
 }

@@ -26,8 +26,9 @@ public enum PeerMethod {
     public static let snapshotCreate = "snapshot.create"
     /// Body: a `SnapshotReadRequest`; answer: the zip's bytes at that range (fewer only at the end).
     public static let snapshotRead = "snapshot.read"
-    /// Body: the log index (u64 LE) the follower's Raft snapshot covers; the node pins its
-    /// catalog and commit points (which must hold at least that much) and answers a
+    /// Body: the log index the follower's Raft snapshot covers and its cluster id (u64 LE
+    /// each); a node of that cluster pins its catalog and commit points (which must hold at
+    /// least that much) and answers a
     /// `TransferBeginReply`: a session and the `SnapshotTransferManifest`.
     public static let transferBegin = "transfer.begin"
     /// Body: a `TransferReadRequest`; answer: the file's bytes at that range (fewer only at its end).

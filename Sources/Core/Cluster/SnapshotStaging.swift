@@ -174,6 +174,10 @@ public final class SnapshotStaging: Sendable {
             try fileIO.rename(stagedCatalog, to: nodeDirectory.filePath(IndexCatalog.fileName))
             try nodeDirectory.syncDirectory()
         }
+        // The complete marker goes first: a staging without it is only ever discarded, whereas
+        // one that kept it but lost `cleared` would be swapped in again over the new indices.
+        try stagingDirectory.delete(completeMarker)
+        try stagingDirectory.syncDirectory()
         try fileIO.removeTree(staging)
         try nodeDirectory.syncDirectory()
     }

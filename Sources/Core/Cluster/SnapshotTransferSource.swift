@@ -8,10 +8,11 @@ public final class SnapshotTransferSource: Sendable {
     let files: [ReadOnlyFile]
     private let pins: [CommitPin]
 
-    init(logIndex: UInt64, files: [(path: String, file: ReadOnlyFile)], pins: [CommitPin]) {
-        self.files = files.map(\.file)
-        self.pins = pins
-        manifest = SnapshotTransferManifest(logIndex: logIndex, files: files.map { entry in
+    /// Checksums every file (a pass over all of them: call it off the node's actor).
+    public init(_ pinned: PinnedCommitPoints) {
+        files = pinned.files.map(\.file)
+        pins = pinned.pins
+        manifest = SnapshotTransferManifest(logIndex: pinned.logIndex, files: pinned.files.map { entry in
             SnapshotTransferManifest.File(path: entry.path, size: UInt64(entry.file.count), checksum: Checksum.hash(entry.file.bytes))
         })
     }
@@ -34,6 +35,21 @@ public final class SnapshotTransferSource: Sendable {
     }
 
     /// Lets the pinned files go (they are deleted if nothing else uses them).
+    public func release() {
+        for pin in pins { pin.release() }
+    }
+}
+
+/// The catalog and every index's last commit point, pinned and mapped at one moment
+/// (`NodeStateMachine.pinCommitPoints()`), not yet checksummed: pinning is quick and must
+/// happen where nothing is applied or committed meanwhile, hashing is slow and need not.
+public struct PinnedCommitPoints: Sendable {
+    /// Every piece holds everything up to here.
+    public let logIndex: UInt64
+    let files: [(path: String, file: ReadOnlyFile)]
+    let pins: [CommitPin]
+
+    /// Lets the files go without making a source (an error on the way).
     public func release() {
         for pin in pins { pin.release() }
     }

@@ -140,6 +140,8 @@ public struct DataInput {
             }
             let b = bytes[position]
             position += 1
+            // The tenth byte may carry only the 64th bit: more would be silently dropped.
+            if shift == 63 && b > 1 { throw StoreError.corrupt(path: file, offset: position, reason: "variable-length integer too long") }
             result |= UInt64(b & 0x7F) << shift
             if b < 0x80 { return result }
             shift += 7

@@ -2,13 +2,14 @@ import Core
 import NIOCore
 
 /// Cuts the byte stream into frame bodies, checking each body's length against the limit
-/// before buffering it and its XXH64 checksum once it is whole. Any violation throws, and the
+/// before buffering it and its XXH64 checksum (or its tag, `FrameSealing`) once it is whole. Any violation throws, and the
 /// connection handler closes the connection: after a bad frame nothing on that stream can be
 /// trusted, and the peer reconnects.
 struct FrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
     let maxBodySize: Int
+    let sealing: FrameSealing
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let start = buffer.readerIndex
@@ -22,8 +23,9 @@ struct FrameDecoder: ByteToMessageDecoder {
         guard buffer.readableBytes >= PeerFrame.headerSize + Int(length) else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: PeerFrame.headerSize)
         guard let body = buffer.readSlice(length: Int(length)) else { return .needMoreData }
-        let actual = body.withUnsafeReadableBytes { Checksum.hash($0) }
-        guard actual == checksum else { throw PeerProtocolError(reason: "frame checksum mismatch") }
+        guard body.withUnsafeReadableBytes({ sealing.verifyInbound($0, tag: checksum) }) else {
+            throw PeerProtocolError(reason: "frame checksum mismatch")
+        }
         context.fireChannelRead(wrapInboundOut(body))
         return .continue
     }

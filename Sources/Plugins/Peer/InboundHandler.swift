@@ -20,14 +20,16 @@ final class InboundHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private let server: PeerServer
+    private let sealing: FrameSealing
     private let serverNonce = PeerHandshake.makeNonce()
     private var phase = Phase.awaitingHello
     private var inbox: RaftInbox?
     private var remote = "unknown"
     private var timeoutTask: Scheduled<Void>?
 
-    init(server: PeerServer) {
+    init(server: PeerServer, sealing: FrameSealing) {
         self.server = server
+        self.sealing = sealing
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -72,6 +74,9 @@ final class InboundHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             if let proof = server.handshake.proof(role: .server, clientNonce: hello.nonce, serverNonce: serverNonce) {
                 context.writeAndFlush(wrapOutboundOut(PeerFrame.auth(mac: proof).framed(allocator: context.channel.allocator)), promise: nil)
+                if let key = server.handshake.frameKey(role: .server, clientNonce: hello.nonce, serverNonce: serverNonce) {
+                    sealing.armSending(key)
+                }
                 phase = .awaitingProof(clientNonce: hello.nonce)
             } else {
                 becomeReady(context)
@@ -81,6 +86,9 @@ final class InboundHandler: ChannelInboundHandler, RemovableChannelHandler {
                 server.logger.warning("refused a peer connection: wrong cluster secret", metadata: ["remote": "\(remote)"])
                 refuse(context, "authentication failed: the cluster secrets differ")
                 return
+            }
+            if let key = server.handshake.frameKey(role: .client, clientNonce: clientNonce, serverNonce: serverNonce) {
+                sealing.armReceiving(key)
             }
             becomeReady(context)
         case (.closing, _):

@@ -20,6 +20,7 @@ final class OutboundHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let link: PeerLink
     private let generation: Int
     private let handshake: PeerHandshake
+    private let sealing: FrameSealing
     private let handshakeTimeout: TimeAmount
     private let clientNonce = PeerHandshake.makeNonce()
     private var phase = Phase.awaitingHello
@@ -27,10 +28,11 @@ final class OutboundHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var failure: (code: String, reason: String)?
     private var timeoutTask: Scheduled<Void>?
 
-    init(link: PeerLink, generation: Int, handshake: PeerHandshake, timeout: TimeAmount) {
+    init(link: PeerLink, generation: Int, handshake: PeerHandshake, sealing: FrameSealing, timeout: TimeAmount) {
         self.link = link
         self.generation = generation
         self.handshake = handshake
+        self.sealing = sealing
         handshakeTimeout = timeout
     }
 
@@ -70,6 +72,9 @@ final class OutboundHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             if let proof = handshake.proof(role: .client, clientNonce: clientNonce, serverNonce: hello.nonce) {
                 context.writeAndFlush(wrapOutboundOut(PeerFrame.auth(mac: proof).framed(allocator: context.channel.allocator)), promise: nil)
+                if let key = handshake.frameKey(role: .client, clientNonce: clientNonce, serverNonce: hello.nonce) {
+                    sealing.armSending(key)
+                }
                 phase = .awaitingProof(serverNonce: hello.nonce)
             } else {
                 becomeReady(context)
@@ -78,6 +83,9 @@ final class OutboundHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard handshake.verify(mac, role: .server, clientNonce: clientNonce, serverNonce: serverNonce) else {
                 fail(context, code: "auth", reason: "\(link.address) does not hold this cluster secret")
                 return
+            }
+            if let key = handshake.frameKey(role: .server, clientNonce: clientNonce, serverNonce: serverNonce) {
+                sealing.armReceiving(key)
             }
             becomeReady(context)
         case (.ready, .response(let id, let result)):

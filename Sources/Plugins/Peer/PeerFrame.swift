@@ -2,7 +2,8 @@ import Core
 import NIOCore
 
 /// One frame of the peer protocol. On the wire a frame is
-/// `[u32 LE body length][u64 LE XXH64 of the body][body]` and the body is `[u8 kind][payload]`:
+/// `[u32 LE body length][u64 LE XXH64 of the body, or its tag (FrameSealing)][body]` and the
+/// body is `[u8 kind][payload]`:
 ///
 /// - `hello`: `[u8 protocol version][u8 auth mode][32-byte nonce]`, the first frame each side sends;
 /// - `auth`: `[32-byte HMAC-SHA256]`, the proof that the sender holds the cluster secret;
@@ -97,6 +98,7 @@ extension PeerFrame {
             return Checksum.hash(UnsafeRawBufferPointer(rebasing: all[offset..<offset + length]))
         }
         buffer.setInteger(UInt32(truncatingIfNeeded: length), at: start, endianness: .little)
+        // Replaced by the frame's tag on its way out once the connection seals (`FrameSealer`).
         buffer.setInteger(checksum, at: start + 4, endianness: .little)
     }
 

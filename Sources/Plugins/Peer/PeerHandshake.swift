@@ -6,8 +6,8 @@ import Crypto
 /// nonces are fresh per connection, so a recorded handshake replayed later fails too. Without a
 /// secret there are no proofs: the server accepts loopback peers only.
 ///
-/// The secret authenticates the handshake only; frames after it are neither signed nor
-/// encrypted (run the peer port on a trusted network, or a tunnel, when that matters).
+/// After the handshake each direction's frames are sealed with a key derived the same way
+/// (`frameKey`, `FrameSealing`): authenticated, not encrypted.
 struct PeerHandshake: Sendable {
     static let macSize = 32
     private static let label = Array("cockatrice-peer-v1".utf8)
@@ -47,6 +47,15 @@ struct PeerHandshake: Sendable {
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Self.transcript(role, clientNonce, serverNonce),
                                                       using: key)
     }
+
+    /// The key that seals the frames `role` sends on this connection; nil without a secret.
+    func frameKey(role: Role, clientNonce: [UInt8], serverNonce: [UInt8]) -> SymmetricKey? {
+        guard let key else { return nil }
+        let material = Array(Self.frameLabel) + [role.rawValue] + clientNonce + serverNonce
+        return SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: material, using: key)))
+    }
+
+    private static let frameLabel = Array("cockatrice-frames-v1".utf8)
 
     private static func transcript(_ role: Role, _ clientNonce: [UInt8], _ serverNonce: [UInt8]) -> [UInt8] {
         label + [role.rawValue] + clientNonce + serverNonce

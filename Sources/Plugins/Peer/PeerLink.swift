@@ -286,9 +286,11 @@ final class PeerLink: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let sealing = FrameSealing()
                     let handler = OutboundHandler(link: self, generation: generation, handshake: settings.handshake,
-                                                  timeout: settings.handshakeTimeout)
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxBodySize: settings.maxBodySize)))
+                                                  sealing: sealing, timeout: settings.handshakeTimeout)
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxBodySize: settings.maxBodySize, sealing: sealing)))
+                    try channel.pipeline.syncOperations.addHandler(FrameSealer(sealing: sealing))
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }

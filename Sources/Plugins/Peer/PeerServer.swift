@@ -70,8 +70,10 @@ final class PeerServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxBodySize: maxBodySize)))
-                    try channel.pipeline.syncOperations.addHandler(InboundHandler(server: self))
+                    let sealing = FrameSealing()
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxBodySize: maxBodySize, sealing: sealing)))
+                    try channel.pipeline.syncOperations.addHandler(FrameSealer(sealing: sealing))
+                    try channel.pipeline.syncOperations.addHandler(InboundHandler(server: self, sealing: sealing))
                 }
             }
     }

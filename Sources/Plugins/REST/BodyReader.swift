@@ -2,7 +2,8 @@ import Core
 import Hummingbird
 import NIOCore
 
-/// Reads a request body whole, up to the server's limit, and decides its format.
+/// Reads a request body, whole or streamed in pieces, up to the server's limit, and decides
+/// its format.
 ///
 /// A body past the limit is refused from its Content-Length before a byte is read, or as
 /// soon as the stream passes the limit, so a huge upload never sits in memory.
@@ -23,41 +24,67 @@ struct BodyReader: Sendable {
         }
     }
 
-    /// Streams an NDJSON body line by line (a line split across chunks is joined), so a large
-    /// bulk is never held whole: each line is handed to `line` as it completes, then dropped.
-    /// The size limit applies as the bytes arrive.
-    func lines(of request: Request, _ line: (UnsafeBufferPointer<UInt8>) throws -> Void) async throws {
+    /// Hands the body to `piece` chunk by chunk as it arrives, applying the size limit as the
+    /// bytes come (the streamed bulk bodies build on it).
+    func chunks(of request: Request, _ piece: (UnsafeBufferPointer<UInt8>) throws -> Void) async throws {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBytes {
             throw tooLarge(length)
         }
-        var pending: [UInt8] = []
         var total = 0
         for try await chunk in request.body {
             total += chunk.readableBytes
             guard total <= maxBytes else { throw tooLarge(nil) }
-            try chunk.withUnsafeReadableBytes { raw in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                var start = 0
-                while let newline = bytes[start...].firstIndex(of: 0x0A) {
-                    if pending.isEmpty {
-                        try line(UnsafeBufferPointer(rebasing: bytes[start..<newline]))
-                    } else {
-                        pending.append(contentsOf: bytes[start..<newline])
-                        try pending.withUnsafeBufferPointer { try line($0) }
-                        pending.removeAll(keepingCapacity: true)
-                    }
-                    start = newline + 1
+            try chunk.withUnsafeReadableBytes { raw in try piece(raw.bindMemory(to: UInt8.self)) }
+        }
+    }
+
+    /// Streams a JSON array body element by element (`JSONArraySplitter`): each element is
+    /// handed to `element` as it completes, so a large bulk is never held whole nor parsed
+    /// into one tree. A malformed array is a 400 naming the byte.
+    func arrayElements(of request: Request, _ element: (UnsafeBufferPointer<UInt8>) throws -> Void) async throws {
+        var splitter = JSONArraySplitter()
+        do {
+            try await chunks(of: request) { piece in try splitter.feed(piece, element) }
+            try splitter.finish()
+        } catch let error as RequestBodyError {
+            throw Self.map(error)
+        }
+    }
+
+    /// Streams an NDJSON body line by line (a line split across chunks is joined), so a large
+    /// bulk is never held whole: each line is handed to `line` as it completes, then dropped.
+    /// The size limit applies as the bytes arrive.
+    func lines(of request: Request, _ line: (UnsafeBufferPointer<UInt8>) throws -> Void) async throws {
+        var pending: [UInt8] = []
+        try await chunks(of: request) { bytes in
+            var start = 0
+            while let newline = bytes[start...].firstIndex(of: 0x0A) {
+                if pending.isEmpty {
+                    try line(UnsafeBufferPointer(rebasing: bytes[start..<newline]))
+                } else {
+                    pending.append(contentsOf: bytes[start..<newline])
+                    try pending.withUnsafeBufferPointer { try line($0) }
+                    pending.removeAll(keepingCapacity: true)
                 }
-                pending.append(contentsOf: bytes[start...])
+                start = newline + 1
             }
+            pending.append(contentsOf: bytes[start...])
         }
         if !pending.isEmpty { try pending.withUnsafeBufferPointer { try line($0) } }
     }
 
     /// Whether the request says its body is NDJSON (a sniffed body is read whole instead).
     static func isNDJSON(_ request: Request) -> Bool {
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"].contains(mediaType ?? "")
+        ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"].contains(mediaType(request) ?? "")
+    }
+
+    /// Whether the request says its body is JSON (a sniffed body is read whole instead).
+    static func isJSON(_ request: Request) -> Bool {
+        mediaType(request) == "application/json"
+    }
+
+    private static func mediaType(_ request: Request) -> String? {
+        request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     }
 
     private func tooLarge(_ length: Int?) -> APIError {

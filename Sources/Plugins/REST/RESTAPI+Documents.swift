@@ -61,21 +61,28 @@ extension RESTAPI {
         var documents: [IdentifiedDocument] = []
         var problems: [JSONValue] = []
         var count = 0
+        // A streamed element becomes a document as it completes; a bad one is listed (with
+        // its id when it has one) and the others still checked.
+        func add(_ element: UnsafeBufferPointer<UInt8>, where label: String?) {
+            do throws(DocumentError) {
+                let built = try builder.build(json: element)
+                documents.append(IdentifiedDocument(id: built.id, document: built.document))
+            } catch {
+                let id = (try? JSONParser.parseObjectWithSpans(element)).flatMap { Self.bodyID(Core.RequestBody.Item(members: $0.members), config: index.config) }
+                problems.append(Self.problem(position: count, id: id, field: error.field, reason: (label.map { $0 + ": " } ?? "") + error.reason))
+            }
+            count += 1
+        }
         if BodyReader.isNDJSON(call.request) {
-            // Streamed: each line becomes a document as it arrives; the body is never held whole.
+            // Streamed: the body is never held whole.
             var lineNumber = 0
             try await bodies.lines(of: call.request) { line in
                 lineNumber += 1
                 guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
-                do throws(DocumentError) {
-                    let built = try builder.build(json: line)
-                    documents.append(IdentifiedDocument(id: built.id, document: built.document))
-                } catch {
-                    let id = (try? JSONParser.parseObjectWithSpans(line)).flatMap { Self.bodyID(Core.RequestBody.Item(members: $0.members), config: index.config) }
-                    problems.append(Self.problem(position: count, id: id, field: error.field, reason: "line \(lineNumber): \(error.reason)"))
-                }
-                count += 1
+                add(line, where: "line \(lineNumber)")
             }
+        } else if BodyReader.isJSON(call.request) {
+            try await bodies.arrayElements(of: call.request) { add($0, where: nil) }
         } else {
             let body = try await bodies.read(call.request)
             let format = try BodyReader.format(of: call.request, body: body)

@@ -123,6 +123,9 @@ extension RESTAPI {
         Gauge(label: "cockatrice_raft_term").record(Double(stats.term))
         Gauge(label: "cockatrice_raft_log_entries").record(Double(stats.logLength))
         Gauge(label: "cockatrice_raft_leader_changes").record(Double(stats.leaderChanges))
+        Gauge(label: "cockatrice_raft_snapshot_index").record(Double(stats.snapshotIndex))
+        Gauge(label: "cockatrice_raft_log_compactions").record(Double(stats.compactions))
+        Gauge(label: "cockatrice_raft_snapshot_installs").record(Double(stats.snapshotInstalls))
         for index in stats.indices {
             let dimensions = [("index", index.name)]
             Gauge(label: "cockatrice_index_documents", dimensions: dimensions).record(Double(index.documents))

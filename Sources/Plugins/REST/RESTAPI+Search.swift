@@ -48,7 +48,7 @@ extension RESTAPI {
                 ("score", .float(hit.score)),
                 ("rank", .int(hit.rank)),
                 ("pos", .int(hit.rank)),
-                ("cursor", .string(SearchParameters.cursor(hit.cursor))),
+                ("cursor", .string(SearchParameters.cursor(hit.cursor, sortValue: hit.sortValue))),
             ]
             if request.highlight != nil { members.append(("highlights", .array(hit.highlights.map { .string($0) }))) }
             if parameters.explain {

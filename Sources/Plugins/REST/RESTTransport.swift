@@ -33,6 +33,7 @@ struct RESTServer: Transport {
         accessLogger[metadataKey: "component"] = "http"
         let app = Application(
             router: api.router(logger: accessLogger),
+            server: RESTChildChannel.builder,
             configuration: ApplicationConfiguration(address: .hostname(context.host, port: context.port), serverName: "cockatrice"),
             logger: context.logger
         )

@@ -50,11 +50,12 @@ struct SearchParameters {
             sort = parsedSort
         }
         var searchAfter: ScoredDoc?
+        var searchAfterSortValue: SortValue?
         if let text = query["search_after"] {
             guard let cursor = Self.parseCursor(text) else {
                 throw .invalidParameter("search_after", "'\(text)' is not a cursor from a previous hit")
             }
-            searchAfter = cursor
+            (searchAfter, searchAfterSortValue) = cursor
         }
         var highlight: HighlightOptions?
         if let field = query["highlight"] {
@@ -75,18 +76,50 @@ struct SearchParameters {
             query: parsed, filter: filter, pageNum: pageNum, pageLen: pageLen, trackTotal: trackTotal,
             fields: query.list("fields"), searchAfter: searchAfter, sort: sort,
             facets: query.list("facets") ?? [], facetSize: try query.int("facet_size", default: 10, in: 1...10_000),
-            highlight: highlight)
+            highlight: highlight, searchAfterSortValue: searchAfterSortValue)
         explain = try query.bool("explain")
     }
 
-    /// A hit's cursor: its score's exact bits and its document, as text.
-    static func cursor(_ doc: ScoredDoc) -> String {
-        String(doc.score.bitPattern, radix: 16) + "-" + String(doc.doc)
+    /// A hit's cursor: its score's exact bits and its document, as text, after its sort value
+    /// when the search was sorted (`n<int>`, `b<hex bytes>` or `m` for none, then a `.`).
+    static func cursor(_ doc: ScoredDoc, sortValue: SortValue? = nil) -> String {
+        var text = ""
+        switch sortValue {
+        case .number(let n): text = "n\(n)."
+        case .bytes(let bytes): text = "b" + bytes.map { String(format: "%02x", $0) }.joined() + "."
+        case .missing: text = "m."
+        case nil: break
+        }
+        return text + String(doc.score.bitPattern, radix: 16) + "-" + String(doc.doc)
     }
 
-    static func parseCursor(_ text: String) -> ScoredDoc? {
-        let parts = text.split(separator: "-", maxSplits: 1)
+    static func parseCursor(_ text: String) -> (ScoredDoc, SortValue?)? {
+        var rest = Substring(text)
+        var sortValue: SortValue?
+        if let dot = rest.firstIndex(of: ".") {
+            guard let value = parseSortValue(rest[..<dot]) else { return nil }
+            sortValue = value
+            rest = rest[rest.index(after: dot)...]
+        }
+        let parts = rest.split(separator: "-", maxSplits: 1)
         guard parts.count == 2, let bits = UInt32(parts[0], radix: 16), let doc = Int(parts[1]), doc >= 0 else { return nil }
-        return ScoredDoc(score: Float(bitPattern: bits), doc: doc)
+        return (ScoredDoc(score: Float(bitPattern: bits), doc: doc), sortValue)
+    }
+
+    private static func parseSortValue(_ text: Substring) -> SortValue? {
+        switch text.first {
+        case "n": return Int64(text.dropFirst()).map { .number($0) }
+        case "m": return text.count == 1 ? .missing : nil
+        case "b":
+            let hex = Array(text.dropFirst().utf8)
+            guard hex.count % 2 == 0, hex.count <= 2048 else { return nil }
+            var bytes: [UInt8] = []
+            for i in stride(from: 0, to: hex.count, by: 2) {
+                guard let byte = UInt8(String(decoding: hex[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+                bytes.append(byte)
+            }
+            return .bytes(bytes)
+        default: return nil
+        }
     }
 }

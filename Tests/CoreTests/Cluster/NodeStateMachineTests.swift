@@ -102,3 +102,24 @@ import Testing
         #expect(!io.exists("/data/id-1"))
     }
 }
+
+extension NodeStateMachineTests {
+    /// An index that holds more than the smallest piece (created after the last commit of the
+    /// others) keeps its commit point when everything is committed at the smaller index after
+    /// a reopen: a commit point never claims less than its index holds.
+    @Test func aCommitNeverMovesAnIndexsCommitPointBack() throws {
+        let io = SimulatedFileIO(seed: 3)
+        let machine = try open(io)
+        _ = try machine.apply(.createIndex(name: "books", indexID: "id-1", config: Self.schema), at: 1)
+        _ = try machine.apply(Self.put("books", 1...3), at: 2)
+        try machine.commitAll()
+        _ = try machine.apply(.createIndex(name: "films", indexID: "id-2", config: Self.schema), at: 3)
+        #expect(machine.index(named: "films")?.writer.lastCommit.lastAppliedLogIndex == 3)
+        machine.close()
+        let reopened = try open(io)
+        #expect(reopened.appliedIndex == 2, "the smallest piece")
+        try reopened.commitAll()
+        #expect(reopened.index(named: "films")?.writer.lastCommit.lastAppliedLogIndex == 3)
+        #expect(reopened.index(named: "books")?.writer.lastCommit.lastAppliedLogIndex == 2)
+    }
+}

@@ -48,7 +48,8 @@ import Testing
     }
 
     @Test func writesOnAnyNodeReachEveryNode() async throws {
-        let nodes = try await Self.startCluster()
+        // With a cluster secret: every frame between the nodes is sealed.
+        let nodes = try await Self.startCluster(extraArguments: ["--cluster-secret=correct horse"])
         defer { for node in nodes { node.stop() } }
         try await nodes[1].client.createIndex("books")
         for (i, node) in nodes.enumerated() {
@@ -213,12 +214,12 @@ import Testing
         }
         defer { for node in waiting { node.stop() } }
         for node in waiting {
-            var readiness: HTTPResponse?
-            for _ in 0..<300 where readiness?.status != 503 {
-                readiness = try? await node.client.get("/health/readiness")
-                if readiness?.status != 503 { try await Task.sleep(for: .milliseconds(100)) }
+            // (503 "opening" first, while it starts; then it waits to be added.)
+            var body = "no answer"
+            for _ in 0..<600 where !body.contains("waiting to be added") {
+                if let readiness = try? await node.client.get("/health/readiness") { body = String(decoding: readiness.body, as: UTF8.self) }
+                if !body.contains("waiting to be added") { try await Task.sleep(for: .milliseconds(100)) }
             }
-            let body = readiness.map { String(decoding: $0.body, as: UTF8.self) } ?? "no answer"
             #expect(body.contains("waiting to be added"), "\(body)")
         }
         let added = try await founder.client.put("/cluster/127.0.0.1:\(waiting[0].peerPort)", Data(), nil)

@@ -19,6 +19,9 @@ public struct SearchRequest: Sendable {
     /// `search_after`: only hits ranking after this one (from the last hit of the previous
     /// page); paging then starts over at this cursor and is not bound by the window.
     public var searchAfter: ScoredDoc?
+    /// With `sort`: the sort value of the `searchAfter` hit (its cursor carries it), so paging
+    /// resumes after it in the sort's order.
+    public var searchAfterSortValue: SortValue?
     /// Whether to load stored fields for the page (the benchmark's count pass does not).
     public var loadFields: Bool
     /// `sort=`: order by a doc-value column (ties: score, then doc) instead of by score.
@@ -39,7 +42,7 @@ public struct SearchRequest: Sendable {
     public init(query: Query, filter: Query? = nil, pageNum: Int = 1, pageLen: Int = 10, trackTotal: Int? = defaultTrackTotal,
                 fields: [String]? = nil, weightings: FieldWeightings = FieldWeightings(), searchAfter: ScoredDoc? = nil,
                 loadFields: Bool = true, sort: SearchSort? = nil, facets: [String] = [], facetSize: Int = 10,
-                highlight: HighlightOptions? = nil) {
+                highlight: HighlightOptions? = nil, searchAfterSortValue: SortValue? = nil) {
         self.query = query
         self.filter = filter
         self.pageNum = pageNum
@@ -48,6 +51,7 @@ public struct SearchRequest: Sendable {
         self.fields = fields
         self.weightings = weightings
         self.searchAfter = searchAfter
+        self.searchAfterSortValue = searchAfterSortValue
         self.loadFields = loadFields
         self.sort = sort
         self.facets = facets

@@ -40,8 +40,11 @@ public struct Searcher: Sendable {
             throw .badRequest(parameter: "page_num",
                               message: "page_num * page_len may be at most \(SearchRequest.maxWindow) (got \(request.pageNum) * \(request.pageLen)); use search_after to page deeper")
         }
-        if request.sort != nil && request.searchAfter != nil {
-            throw .badRequest(parameter: "search_after", message: "search_after cannot be combined with sort yet; page with page_num")
+        if request.sort != nil, request.searchAfter != nil, request.searchAfterSortValue == nil {
+            throw .badRequest(parameter: "search_after", message: "this cursor comes from a search without sort; pass the cursor of a hit of the same sorted search")
+        }
+        if request.sort == nil, request.searchAfterSortValue != nil {
+            throw .badRequest(parameter: "search_after", message: "this cursor comes from a sorted search; pass the same sort")
         }
         if let sort = request.sort {
             guard let field = config.field(sort.field), Self.hasSortColumn(field) else {
@@ -60,7 +63,8 @@ public struct Searcher: Sendable {
         let top: TopDocs
         do {
             if request.sort != nil || !request.facets.isEmpty {
-                top = try exhaustiveTopDocs(query, weightings: request.weightings, count: window, after: request.searchAfter, sort: request.sort,
+                top = try exhaustiveTopDocs(query, weightings: request.weightings, count: window, after: request.searchAfter,
+                                            afterSortValue: request.searchAfterSortValue, sort: request.sort,
                                             facets: request.facets.isEmpty ? nil : FacetCounter(fields: request.facets, size: max(request.facetSize, 0)))
             } else {
                 top = try topDocs(query, weightings: request.weightings, count: window, after: request.searchAfter, trackTotal: request.trackTotal)
@@ -132,12 +136,15 @@ public struct Searcher: Sendable {
     }
 
     /// Every match visited (exact total), for sorting by a field and for facets.
-    func exhaustiveTopDocs(_ query: Query, weightings: FieldWeightings, count: Int, after: ScoredDoc?, sort: SearchSort?,
-                           facets: FacetCounter?) throws(SegmentError) -> TopDocs {
+    func exhaustiveTopDocs(_ query: Query, weightings: FieldWeightings, count: Int, after: ScoredDoc?, afterSortValue: SortValue? = nil,
+                           sort: SearchSort?, facets: FacetCounter?) throws(SegmentError) -> TopDocs {
         let weight = try WeightBuilder(snapshot: snapshot, config: config, weightings: weightings).build(query)
         var facets = facets
         var scored = TopDocsCollector(capacity: sort == nil ? count : 0)
         var sorted = SortedCollector(capacity: sort == nil ? 0 : count, descending: sort?.descending ?? false)
+        // Sorted paging resumes after the cursor's hit in the sort's order (value, score, doc).
+        let cursor = after.map { SortedHit(value: afterSortValue ?? .missing, score: $0.score, doc: $0.doc) }
+        let descending = sort?.descending ?? false
         var total = 0
         for (ordinal, segment) in snapshot.segments.enumerated() {
             facets?.startSegment(segment.reader)
@@ -154,7 +161,9 @@ public struct Searcher: Sendable {
                 guard count > 0 else { continue }
                 let doc = segment.docBase + Int(d)
                 if let values {
-                    sorted.offer(SortedHit(value: values.value(d), score: scorer.score(), doc: doc))
+                    let hit = SortedHit(value: values.value(d), score: scorer.score(), doc: doc)
+                    if let cursor, !SortedHit.ranksBefore(cursor, hit, descending: descending) { continue }
+                    sorted.offer(hit)
                 } else {
                     scored.offer(score: scorer.score(), doc: doc, after: after)
                 }

@@ -36,6 +36,37 @@ import Testing
         #expect(result.hits.first?.sortValue != nil)
     }
 
+    /// Paging a sorted search with `search_after` (each page resumes after the last hit's
+    /// value, score and doc) walks exactly the order of one big sorted search, missing values
+    /// and ties in the sort value included.
+    @Test(arguments: ["year", "-year", "tag", "-tag"]) func searchAfterPagesASortedSearch(sort: String) throws {
+        let (_, writer) = try Self.setup(9)
+        defer { writer.close() }
+        let searcher = Searcher(snapshot: writer.snapshot(), config: TestIndex.config())
+        let query = Query.boolean(BooleanQuery(should: [.term(field: "body", text: "alpha"), .term(field: "body", text: "beta")]))
+        let whole = try searcher.search(SearchRequest(query: query, pageLen: 1000, sort: SearchSort(parameter: sort)))
+        #expect(whole.hits.count > 30)
+        var walked: [Int] = []
+        var after: SearchHit?
+        for _ in 0..<100 {
+            let page = try searcher.search(SearchRequest(query: query, pageLen: 7, searchAfter: after?.cursor, sort: SearchSort(parameter: sort),
+                                                         searchAfterSortValue: after?.sortValue))
+            guard let last = page.hits.last else { break }
+            walked += page.hits.map(\.doc)
+            after = last
+        }
+        #expect(walked == whole.hits.map(\.doc))
+        // A cursor without a sort value (from an unsorted search) is refused with sort, and one
+        // with a sort value without it.
+        let unsorted = try #require(try searcher.search(SearchRequest(query: query, pageLen: 1)).hits.first)
+        #expect(throws: SearchError.self) {
+            try searcher.search(SearchRequest(query: query, searchAfter: unsorted.cursor, sort: SearchSort(parameter: sort)))
+        }
+        #expect(throws: SearchError.self) {
+            try searcher.search(SearchRequest(query: query, searchAfter: unsorted.cursor, searchAfterSortValue: .number(1)))
+        }
+    }
+
     @Test func sortsByKeywordAndRefusesTextFields() throws {
         let (_, writer) = try Self.setup(8)
         defer { writer.close() }
