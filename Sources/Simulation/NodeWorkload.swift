@@ -147,13 +147,16 @@ final class NodeWorkload: SimulationWorkload {
 
     // MARK: The nodes' own schedules
 
-    /// Commits (as the node's commit schedule does) and merges (as its merge policy or an
-    /// optimize would), on each running node at times drawn from the seed.
+    /// Compacts the log (ClusterNode.compactLogIfDue), commits (the node's commit schedule) and
+    /// merges (its merge policy, or an optimize), on each running node at times drawn from the
+    /// seed.
     private func runSchedules(in sim: RaftSimulation) {
         for id in sim.nodes.keys.sorted() {
-            guard let node = sim.nodes[id], node.raft != nil, let machine = machines[id] else { continue }
+            // While a node installs a snapshot it neither commits (its old catalog must not be
+            // saved over the swapped-in one), compacts nor merges, as ClusterNode.
+            guard let node = sim.nodes[id], node.raft != nil, let machine = machines[id], installs[id] == nil else { continue }
             do {
-                if installs[id] == nil, sim.chance(2) { try compactLogIfDue(node, machine: machine, in: sim) }
+                if sim.chance(2) { try compactLogIfDue(node, machine: machine, in: sim) }
                 if sim.chance(1), sim.chance(sim.options.commitPercent) {
                     try machine.commitAll()
                     sim.stats.commits += 1
