@@ -7,11 +7,12 @@ HTTP_PORT  ?= 8080
 PORT       ?= 7070
 SEEDS      ?= 200
 SEED_START ?= 1
+NODE_SEEDS ?= 500
 RELEASE    := .build/release
 SDK_DIR    ?= .build/plugin-sdk
 PLUGIN_DIR := Examples/ReverseAnalyzerPlugin
 
-.PHONY: all deps build test run plugin-sdk example-plugin install sim bench bench-http bench-cluster clean \
+.PHONY: all deps build test run plugin-sdk example-plugin install sim sim-node bench bench-http bench-cluster clean \
 	cluster-up cluster-status cluster-down cluster-clean
 
 all: build
@@ -73,6 +74,10 @@ install: plugin-sdk
 ## sim: the Raft simulation over SEEDS seeds from SEED_START, release build
 sim: deps
 	$(SWIFT) run -c release cockatrice-sim --seeds $(SEEDS) --seed-start $(SEED_START)
+
+## sim-node: the simulation with the node's real indices as the state machine, NODE_SEEDS seeds, release build
+sim-node: deps
+	$(SWIFT) run -c release cockatrice-sim --node --seeds $(NODE_SEEDS) --seed-start $(SEED_START)
 
 ## bench: cockatrice-bench next to tantivy on ../shared/bench, in the same run; prints the ratios
 bench: build

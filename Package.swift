@@ -107,11 +107,15 @@ let package = Package(
         // executable running many seeds) use it.
         .target(
             name: "Simulation",
-            dependencies: ["Core"]
+            dependencies: ["Core", "Analyzers", "Plugins"]
         ),
         .executableTarget(
             name: "cockatrice-sim",
-            dependencies: ["Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Simulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "cockatrice-bench",

@@ -31,7 +31,8 @@ extension RaftSimulation {
         }
     }
 
-    private func upNodes() -> [SimNode] {
+    /// The nodes running and not removed, by id.
+    func upNodes() -> [SimNode] {
         nodes.keys.sorted().compactMap { nodes[$0] }.filter { $0.raft != nil && !$0.removed }
     }
 
@@ -52,19 +53,11 @@ extension RaftSimulation {
     /// Power loss now; the node restarts later.
     func crashNow(_ victim: SimNode) {
         victim.crashDuringIO = false
+        workload.crashing(victim, in: self)
         victim.crash()
         victim.restartAt = now + 20 + random(chance(50) ? 100 : 400)
         stats.crashes += 1
         trace("node \(victim.id) crashed (restart at \(victim.restartAt ?? 0))")
-        failUnansweredOperations(on: victim.id)
-    }
-
-    /// A crashed node's clients get no answer: their operations time out as unknown.
-    private func failUnansweredOperations(on node: NodeID) {
-        for client in clientBusy.keys.sorted() {
-            guard let index = clientBusy[client], operations[index].node == node, operations[index].returned == nil else { continue }
-            operations[index].deadline = now
-        }
     }
 
     func restartDueNodes() {

@@ -73,7 +73,7 @@ extension RaftSimulation {
 
     func isSettled() -> Bool {
         guard let leader = currentLeaderNode, let lr = leader.raft, lr.term(at: lr.commitIndex) == lr.term else { return false }
-        guard operations.allSatisfy({ $0.returned != nil || $0.deadline < now }) else { return false }
+        guard workload.isQuiet(in: self) else { return false }
         for member in lr.confState.members {
             guard let node = nodes[member], let raft = node.raft, case .idle = node.phase else { return false }
             if raft.commitIndex != lr.lastIndex || node.appliedIndex != lr.lastIndex || raft.hasReady { return false }
@@ -94,8 +94,7 @@ extension RaftSimulation {
         let members = lr.confState.members
         trace("final: \(statusLine()); members \(members)")
         for a in members {
-            guard let na = nodes[a], let ra = na.raft else { continue }
-            if na.kv != leader.kv { fail("state machine of node \(a) differs from leader \(leader.id)") }
+            guard let ra = nodes[a]?.raft else { continue }
             for b in members where b > a {
                 guard let rb = nodes[b]?.raft else { continue }
                 let lo = max(ra.firstIndex, rb.firstIndex)
@@ -109,30 +108,7 @@ extension RaftSimulation {
                 }
             }
         }
-        var acknowledged = 0
-        for op in operations where op.isWrite && op.returned != nil {
-            acknowledged += 1
-            for member in members {
-                guard let node = nodes[member] else { continue }
-                if !node.kv.appliedOperations.contains(op.id) {
-                    fail("acknowledged write \(op.id) is not applied on node \(member)")
-                    return
-                }
-            }
-        }
-        stats.acknowledgedWrites = acknowledged
-        stats.reads = operations.filter { !$0.isWrite }.count
         stats.committed = Int(lr.commitIndex)
-        let checker = LinearizabilityChecker()
-        for key in 0..<UInt64(options.keys) {
-            let history = operations.filter { $0.key == key && ($0.isWrite || $0.returned != nil) }.map {
-                LinearizabilityChecker.Operation(isWrite: $0.isWrite, value: $0.value, called: $0.called, returned: $0.returned)
-            }
-            switch checker.check(history) {
-            case .linearizable: break
-            case .notLinearizable: fail("history of key \(key) is not linearizable (\(history.count) operations)")
-            case .unknown: stats.linearizabilityUnknown += 1
-            }
-        }
+        workload.checkFinal(members: members, leader: leader, in: self)
     }
 }

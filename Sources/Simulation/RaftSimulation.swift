@@ -1,8 +1,9 @@
 import Core
 
 /// One deterministic simulated run: N nodes of the real Raft code over a simulated network,
-/// disk and clock, clients writing and reading a key-value store throughout, faults injected
-/// from the seed, then healed; online and final invariant checks report every violation.
+/// disk and clock, clients writing and reading a state machine throughout (the workload: a
+/// key-value store, or the node's real indices), faults injected from the seed, then healed;
+/// online and final invariant checks report every violation.
 public final class RaftSimulation {
     public let seed: UInt64
     public let options: SimulationOptions
@@ -14,8 +15,6 @@ public final class RaftSimulation {
     var nodes: [NodeID: SimNode] = [:]
     var nextNodeID: NodeID
     var now = 0
-    /// A strictly increasing clock for the history, finer than `now`.
-    var historyClock = 0
     var failures: [String] = []
 
     // Invariant state.
@@ -23,11 +22,8 @@ public final class RaftSimulation {
     /// Every entry applied anywhere (so committed): index -> (term, data).
     var appliedEntries: [UInt64: (term: UInt64, data: [UInt8])] = [:]
 
-    // Clients.
-    var operations: [ClientOperation] = []
-    var clientBusy: [Int: Int] = [:]  // client -> index in operations
-    var clientIdleUntil: [Int: Int] = [:]
-    var nextOperationID: UInt64 = 1
+    /// The state machine, its clients and their checks.
+    let workload: any SimulationWorkload
 
     // Faults in progress.
     var healAt: Int?
@@ -42,6 +38,10 @@ public final class RaftSimulation {
         rng = SplitMix64(seed: seed)
         network = SimNetwork(seed: seed ^ 0xA5A5_5A5A_DEAD_BEEF)
         nextNodeID = NodeID(options.nodes + 1)
+        switch options.stateMachine {
+        case .keyValue: workload = KVWorkload()
+        case .node: workload = NodeWorkload(seed: seed, options: options)
+        }
     }
 
     func random(_ n: Int) -> Int { n <= 1 ? 0 : Int(rng.next() % UInt64(n)) }
@@ -64,17 +64,11 @@ public final class RaftSimulation {
     public func run() -> SimulationOutcome {
         let founders = (1...NodeID(options.nodes)).map { $0 }
         for id in founders { addNode(id, bootstrap: founders) }
-        let end = options.duration + options.settleLimit
         var settled = false
-        while now < end && failures.isEmpty {
+        while now < options.duration + options.settleLimit && failures.isEmpty {
             if now == options.duration { healEverything() }
             if now < options.duration { injectFaults() }
-            restartDueNodes()
-            deliverMessages()
-            tickNodes()
-            runClients()
-            for id in nodes.keys.sorted() { if let node = nodes[id] { process(node) } }
-            checkOnline()
+            step()
             if now > options.duration + 50, now % 25 == 0, isSettled() {
                 settled = true
                 break
@@ -85,8 +79,39 @@ public final class RaftSimulation {
             if !settled { fail("did not settle within \(options.settleLimit) time units after healing: \(statusLine())") }
             else { checkFinal() }
         }
+        if failures.isEmpty, options.restartAllAtEnd { restartAllAndCheckAgain() }
         stats.endTime = now
         return SimulationOutcome(seed: seed, failures: failures, stats: stats)
+    }
+
+    /// One time unit of everything but the fault schedule.
+    private func step() {
+        restartDueNodes()
+        deliverMessages()
+        tickNodes()
+        workload.step(in: self)
+        for id in nodes.keys.sorted() { if let node = nodes[id] { process(node) } }
+        checkOnline()
+    }
+
+    /// Power fails on every running node at once; they all restart, recover from their disks
+    /// and must settle to the same state again (what the final checks check).
+    private func restartAllAndCheckAgain() {
+        trace("power fails everywhere")
+        for id in nodes.keys.sorted() {
+            guard let node = nodes[id], node.raft != nil, !node.removed else { continue }
+            crashNow(node)
+        }
+        let end = now + options.settleLimit
+        while now < end && failures.isEmpty {
+            step()
+            if now % 25 == 0, isSettled() {
+                checkFinal()
+                return
+            }
+            now += 1
+        }
+        if failures.isEmpty { fail("did not settle within \(options.settleLimit) time units after every node restarted: \(statusLine())") }
     }
 
     func addNode(_ id: NodeID, bootstrap: [NodeID]?) {
@@ -98,12 +123,18 @@ public final class RaftSimulation {
 
     func start(_ node: SimNode, bootstrap: [NodeID]? = nil) {
         do {
-            try node.start(seed: nodeSeed(node.id) &+ UInt64(now), options: options, bootstrap: bootstrap)
+            try node.start(seed: nodeSeed(node.id) &+ UInt64(now), options: options, bootstrap: bootstrap) { log in
+                try workload.open(node, log: log, in: self)
+            }
         } catch {
             fail("node \(node.id) failed to open its log: \(error)")
             return
         }
         guard let raft = node.raft else { return }
+        if let index = workload.pendingInstall(node, in: self) {
+            node.phase = .installing(nil, index: index)
+            trace("node \(node.id) must finish installing snapshot \(index)")
+        }
         if raft.term < node.durableTerm || raft.commitIndex < node.durableCommit {
             fail("node \(node.id) recovered term \(raft.term) commit \(raft.commitIndex) below durable term \(node.durableTerm) commit \(node.durableCommit)")
         }
@@ -145,6 +176,7 @@ public final class RaftSimulation {
                 guard raft.hasReady else { return }
                 let ready = raft.ready()
                 if let snapshot = ready.snapshot {
+                    try workload.receiving(snapshot, on: node, in: self)
                     try log.applySnapshot(snapshot)
                     node.durableCommit = max(node.durableCommit, snapshot.metadata.index)
                 }
@@ -165,6 +197,17 @@ public final class RaftSimulation {
                 }
                 node.phase = .idle
                 complete(node, ready)
+            case .installing(let ready, let index):
+                guard try workload.installStep(index, on: node, log: log, in: self) else { return }
+                // Power lost during the install: the node is down.
+                guard node.raft != nil else { return }
+                node.phase = .idle
+                stats.snapshotsInstalled += 1
+                trace("node \(node.id) installed snapshot \(index)")
+                if let ready {
+                    node.appliedIndex = max(node.appliedIndex, index)
+                    finish(node, ready)
+                }
             default:
                 break
             }
@@ -173,22 +216,23 @@ public final class RaftSimulation {
         }
     }
 
-    /// After persistence: send, install, apply, serve reads, advance.
+    /// After persistence: send; then install a snapshot the Ready carries (which may take many
+    /// steps: `process` finishes the Ready after it), or apply, serve reads and advance.
     func complete(_ node: SimNode, _ ready: Ready) {
-        guard let raft = node.raft, let log = node.log else { return }
         if let soft = ready.softState, soft.role == .leader { observeLeader(node) }
         for message in ready.messages { network.send(message, now: now) }
         if let snapshot = ready.snapshot {
-            guard let kv = KVStateMachine.restore(snapshot.data) else {
-                fail("node \(node.id): undecodable snapshot at \(snapshot.metadata.index)")
-                return
-            }
-            node.kv = kv
-            node.appliedIndex = snapshot.metadata.index
-            node.appliedConf = snapshot.metadata.confState
-            stats.snapshotsInstalled += 1
-            trace("node \(node.id) installed snapshot \(snapshot.metadata.index)")
+            node.phase = .installing(ready, index: snapshot.metadata.index)
+            process(node)
+            return
         }
+        finish(node, ready)
+    }
+
+    /// Applies the Ready's committed entries in order, advances Raft, and lets the workload
+    /// answer what waited.
+    func finish(_ node: SimNode, _ ready: Ready) {
+        guard let raft = node.raft, let log = node.log else { return }
         for entry in ready.committedEntries {
             guard entry.index == node.appliedIndex + 1 else {
                 fail("node \(node.id) applied \(entry.index) after \(node.appliedIndex)")
@@ -201,27 +245,25 @@ public final class RaftSimulation {
             } else {
                 appliedEntries[entry.index] = (entry.term, entry.data)
             }
-            node.appliedIndex = entry.index
-            if entry.type == .confChange {
-                if let change = ConfChange.decode(entry.data) {
-                    node.appliedConf = node.appliedConf.applying(change)
-                    if change.type == .removeNode, change.nodeID == node.id { node.removed = true }
-                }
-            } else if let write = node.kv.apply(entry.data) {
-                acknowledgeWrite(write.operation, at: node.id)
+            if entry.type == .confChange, let change = ConfChange.decode(entry.data),
+               change.type == .removeNode, change.nodeID == node.id {
+                node.removed = true
             }
-        }
-        node.readStates += ready.readStates
-        raft.advance(ready)
-        serveReads(node)
-        if node.appliedIndex >= log.snapshot().metadata.index + UInt64(options.snapshotEvery) {
             do {
-                try log.createSnapshot(index: node.appliedIndex, confState: node.appliedConf, data: node.kv.snapshot())
-                if node.appliedIndex > 5 { try log.compact(to: node.appliedIndex - 5) }
-                stats.snapshotsTaken += 1
+                try workload.apply(entry, on: node, in: self)
             } catch {
                 ioFailed(node, error)
+                return
             }
+            // Power lost while applying (the node crashed): it applies nothing more.
+            guard node.raft != nil else { return }
+            node.appliedIndex = entry.index
+        }
+        raft.advance(ready)
+        do {
+            try workload.advanced(node, log: log, readStates: ready.readStates, in: self)
+        } catch {
+            ioFailed(node, error)
         }
     }
 }

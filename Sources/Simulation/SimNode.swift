@@ -1,9 +1,10 @@
 import Core
 
 /// One simulated server: the real `RaftNode` and `DurableRaftLog` (over a `SimulatedFileIO`
-/// that loses unsynced writes at a crash), the key-value state machine, and the node loop that
-/// handles each `Ready` in the order the contract requires, with disk latency in between so a
-/// crash can fall between a write and its fsync.
+/// that loses unsynced writes at a crash), and the node loop's state as it handles each `Ready`
+/// in the order the contract requires, with disk latency in between so a crash can fall between
+/// a write and its fsync. Its state machine belongs to the workload (`SimulationWorkload`),
+/// on the same disk.
 final class SimNode {
     enum Phase {
         case idle
@@ -11,6 +12,9 @@ final class SimNode {
         case writing(Ready, at: Int)
         /// Written, not yet fsynced; the fsync completes at `at`.
         case syncing(Ready, at: Int)
+        /// Installing the snapshot at `index` (the workload's steps); then the Ready that
+        /// carried it is finished (nil: a restart resumed an install a crash interrupted).
+        case installing(Ready?, index: UInt64)
     }
 
     let id: NodeID
@@ -18,12 +22,8 @@ final class SimNode {
     let directory = "/raft"
     var raft: RaftNode?
     var log: DurableRaftLog?
-    var kv = KVStateMachine()
     var appliedIndex: UInt64 = 0
-    /// The membership as of `appliedIndex` (what a snapshot taken now must record).
-    var appliedConf = ConfState()
     var phase = Phase.idle
-    var readStates: [ReadState] = []
     /// The hard state known durable (fsync returned); a restart must not recover less.
     var durableTerm: UInt64 = 0
     var durableCommit: UInt64 = 0
@@ -61,28 +61,26 @@ final class SimNode {
         return config
     }
 
-    /// Starts (or restarts) the node from what its disk holds.
-    func start(seed: UInt64, options: SimulationOptions, bootstrap: [NodeID]?) throws(StoreError) {
+    /// Starts (or restarts) the node from what its disk holds: its log, then its state machine
+    /// (`openStateMachine` returns the index it holds everything up to), then Raft.
+    func start(seed: UInt64, options: SimulationOptions, bootstrap: [NodeID]?,
+               openStateMachine: (DurableRaftLog) throws -> UInt64) throws {
         let log = try DurableRaftLog.open(directory: directory, fileIO: fileIO, segmentSize: options.segmentSize)
         if let voters = bootstrap, log.lastIndex == 0 {
             log.save(hardState: RaftBootstrap.hardState(voters: voters), entries: RaftBootstrap.entries(voters: voters))
             try log.sync()
         }
-        let snapshot = log.snapshot()
-        guard let restored = KVStateMachine.restore(snapshot.data) else {
-            throw .corrupt(path: directory, offset: nil, reason: "undecodable state machine snapshot")
-        }
-        kv = restored
-        appliedIndex = snapshot.metadata.index
-        appliedConf = snapshot.metadata.confState
+        let applied = try openStateMachine(log)
         do {
-            raft = try RaftNode(config: raftConfig(seed: seed, options: options, applied: appliedIndex), storage: log)
+            let raft = try RaftNode(config: raftConfig(seed: seed, options: options, applied: applied), storage: log)
+            self.raft = raft
+            // Never below the log's snapshot: Raft hands out nothing at or before it.
+            appliedIndex = raft.appliedIndex
         } catch {
-            throw .corrupt(path: directory, offset: nil, reason: "storage unreadable: \(error)")
+            throw StoreError.corrupt(path: directory, offset: nil, reason: "storage unreadable: \(error)")
         }
         self.log = log
         phase = .idle
-        readStates = []
         seenTerm = raft?.term ?? 0
         seenCommit = raft?.commitIndex ?? 0
     }
@@ -93,7 +91,6 @@ final class SimNode {
         try? log?.close()
         log = nil
         phase = .idle
-        readStates = []
         fileIO.powerLoss()
     }
 }

@@ -48,14 +48,7 @@ import Simulation
         // Guards against a harness that silently stopped injecting faults or serving clients.
         var total = SimulationStats()
         for seed: UInt64 in 1...20 {
-            let s = RaftSimulation(seed: seed).run().stats
-            total.crashes += s.crashes
-            total.partitions += s.partitions
-            total.membershipChanges += s.membershipChanges
-            total.snapshotsInstalled += s.snapshotsInstalled
-            total.acknowledgedWrites += s.acknowledgedWrites
-            total.reads += s.reads
-            total.elections += s.elections
+            total.add(RaftSimulation(seed: seed).run().stats)
         }
         #expect(total.crashes > 20)
         #expect(total.partitions > 20)

@@ -28,6 +28,11 @@ public final class DurableRaftLog: RaftStorage {
     private var window = StableLogWindow()
     /// For each entry in `window`, the segment holding it (for deleting compacted segments).
     private var entrySegment: [UInt64] = []
+    /// The largest entry index each segment holds, replaced entries included: a segment that
+    /// holds any entry after a compaction's index is kept, because replay must see it to reach
+    /// the entries a later record in a newer segment replaces (an entry that a conflict
+    /// replaced still needs its predecessor at replay, or it would leave a gap).
+    private var segmentLastIndex: [UInt64: UInt64] = [:]
 
     private var segments: [UInt64] = []
     private var writer: (any WritableFile)?
@@ -179,6 +184,7 @@ public final class DurableRaftLog: RaftStorage {
             window.append([entry])
             entrySegment.append(seq)
         }
+        if let last = record.entries.last?.index { segmentLastIndex[seq] = max(segmentLastIndex[seq] ?? 0, last) }
     }
 
     // MARK: RaftStorage
@@ -249,6 +255,9 @@ public final class DurableRaftLog: RaftStorage {
             failure = error
             throw error
         }
+        if let last = pendingEntries.last?.index, let seq = segments.last {
+            segmentLastIndex[seq] = max(segmentLastIndex[seq] ?? 0, last)
+        }
         pendingHardState = nil
         pendingEntries = []
         unsyncedWrite = true
@@ -315,6 +324,7 @@ public final class DurableRaftLog: RaftStorage {
         // 3. The old segments are garbage now.
         for seq in segments where seq < newSeq { try fileIO.removeFile(segmentPath(seq)) }
         segments = [newSeq]
+        segmentLastIndex = [:]
         try fileIO.syncDirectory(directory)
         syncCount += 1
     }
@@ -350,13 +360,18 @@ public final class DurableRaftLog: RaftStorage {
         entrySegment.removeFirst(Int(upTo - firstIndex + 1))
         window.compact(to: upTo)
         let oldest = entrySegment.first ?? (segments.last ?? 0)
-        var removed = false
-        for seq in segments where seq < oldest && seq != segments.last {
+        // Only a prefix of segments goes: those before the oldest live entry's that hold no
+        // entry after `upTo`, not even a replaced one (see `segmentLastIndex`).
+        let keep = segments.firstIndex { seq in
+            seq >= oldest || seq == segments.last || (segmentLastIndex[seq] ?? 0) > upTo
+        } ?? segments.count
+        let doomed = segments.prefix(keep)
+        for seq in doomed {
             try fileIO.removeFile(segmentPath(seq))
-            removed = true
+            segmentLastIndex[seq] = nil
         }
-        let current = segments.last
-        segments.removeAll { $0 < oldest && $0 != current }
+        let removed = !doomed.isEmpty
+        segments.removeFirst(keep)
         if removed {
             try fileIO.syncDirectory(directory)
             syncCount += 1

@@ -97,6 +97,29 @@ import Testing
         #expect(io.contents(path) == bytes)
     }
 
+    /// Found by the node-level simulation (cockatrice-sim --node --seed-start 18): a segment
+    /// that starts with an entry a later conflict replaced still needs the segment before it
+    /// at replay (which holds that entry's predecessor), even once compaction passed every
+    /// live entry of that older segment.
+    @Test func compactionKeepsTheSegmentsThatReplacedEntriesNeedAtReplay() throws {
+        let io = SimulatedFileIO(seed: 1)
+        let log = try DurableRaftLog.open(directory: "/r", fileIO: io, segmentSize: 200)
+        log.save(hardState: HardState(term: 1), entries: entries(1...8))
+        try log.sync()
+        // Past the segment size: entry 9 starts a new segment.
+        log.save(hardState: nil, entries: entries(9...9))
+        try log.sync()
+        // A new leader replaces 5...9; the replacement lands in the new segment, after 9.
+        log.save(hardState: HardState(term: 2, commit: 6), entries: entries(5...10, term: 2))
+        try log.sync()
+        try log.createSnapshot(index: 4, confState: ConfState(), data: [])
+        try log.compact(to: 4)
+        io.powerLoss()
+        let reopened = try DurableRaftLog.open(directory: "/r", fileIO: io, segmentSize: 200)
+        #expect(reopened.firstIndex == 5)
+        #expect(try reopened.entries(5, 11, maxSize: .max) == entries(5...10, term: 2))
+    }
+
     @Test func compactionDeletesSegmentsBehindTheSnapshot() throws {
         let io = SimulatedFileIO(seed: 1)
         let log = try DurableRaftLog.open(directory: "/r", fileIO: io, segmentSize: 100)

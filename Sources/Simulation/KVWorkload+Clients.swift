@@ -2,42 +2,44 @@ import Core
 
 /// The clients: each runs one operation at a time against a random node, and the history of
 /// invocations and answers feeds the linearizability checker.
-extension RaftSimulation {
-    func runClients() {
-        for client in 0..<options.clients {
+extension KVWorkload {
+    func runClients(in sim: RaftSimulation) {
+        for client in 0..<sim.options.clients {
             if let index = clientBusy[client] {
                 if operations[index].returned != nil {
                     clientBusy[client] = nil
-                    clientIdleUntil[client] = now + random(20)
-                } else if operations[index].deadline <= now {
+                    clientIdleUntil[client] = sim.now + sim.random(20)
+                } else if operations[index].deadline <= sim.now {
                     // Given up: a write's outcome is unknown (it may still apply), a read had no effect.
                     clientBusy[client] = nil
-                    clientIdleUntil[client] = now + random(20)
+                    clientIdleUntil[client] = sim.now + sim.random(20)
                 }
                 continue
             }
-            guard now < options.duration, now >= clientIdleUntil[client] ?? 0 else { continue }
-            startOperation(client)
+            guard sim.now < sim.options.duration, sim.now >= clientIdleUntil[client] ?? 0 else { continue }
+            startOperation(client, in: sim)
         }
     }
 
-    private func startOperation(_ client: Int) {
-        let up = nodes.keys.sorted().filter { nodes[$0]?.raft != nil && nodes[$0]?.removed == false }
-        guard !up.isEmpty, let node = nodes[up[random(up.count)]], let raft = node.raft else { return }
+    private func startOperation(_ client: Int, in sim: RaftSimulation) {
+        let up = sim.upNodes()
+        guard !up.isEmpty else { return }
+        let node = up[sim.random(up.count)]
+        guard let raft = node.raft else { return }
         let id = nextOperationID
         nextOperationID += 1
-        let key = UInt64(random(options.keys))
-        let isWrite = chance(55)
+        let key = UInt64(sim.random(sim.options.keys))
+        let isWrite = sim.chance(55)
         historyClock += 1
         var op = ClientOperation(id: id, client: client, key: key, isWrite: isWrite, value: isWrite ? id : 0,
                                  node: node.id, called: historyClock, returned: nil,
-                                 deadline: now + options.operationTimeout)
+                                 deadline: sim.now + sim.options.operationTimeout)
         if isWrite {
             do {
                 try raft.propose(KVStateMachine.encode(KVStateMachine.Write(operation: id, key: key, value: id)))
             } catch {
                 // Refused before reaching any log: it never happened, so it is not in the history.
-                clientIdleUntil[client] = now + 10 + random(20)
+                clientIdleUntil[client] = sim.now + 10 + sim.random(20)
                 return
             }
         } else {
@@ -51,19 +53,19 @@ extension RaftSimulation {
     }
 
     /// A write applied on `nodeID`: if a client waits for it there, it is acknowledged now.
-    func acknowledgeWrite(_ operation: UInt64, at nodeID: NodeID) {
+    func acknowledgeWrite(_ operation: UInt64, at nodeID: NodeID, in sim: RaftSimulation) {
         guard let client = clientBusy.values.first(where: { operations[$0].id == operation }) else { return }
         guard operations[client].node == nodeID, operations[client].returned == nil,
-              operations[client].deadline > now else { return }
+              operations[client].deadline > sim.now else { return }
         historyClock += 1
         operations[client].returned = historyClock
     }
 
     /// Answers the reads whose ReadIndex the node has now applied.
-    func serveReads(_ node: SimNode) {
-        guard !node.readStates.isEmpty else { return }
+    func serveReads(_ node: SimNode, in sim: RaftSimulation) {
+        guard let states = readStates[node.id], !states.isEmpty else { return }
         var waiting: [ReadState] = []
-        for state in node.readStates {
+        for state in states {
             guard state.index <= node.appliedIndex else {
                 waiting.append(state)
                 continue
@@ -71,11 +73,11 @@ extension RaftSimulation {
             guard let id = KVStateMachine.words(state.context).first else { continue }
             guard let index = clientBusy.values.first(where: { operations[$0].id == id }),
                   operations[index].node == node.id, operations[index].returned == nil,
-                  operations[index].deadline > now else { continue }
+                  operations[index].deadline > sim.now else { continue }
             historyClock += 1
-            operations[index].value = node.kv.values[operations[index].key] ?? 0
+            operations[index].value = stores[node.id]?.values[operations[index].key] ?? 0
             operations[index].returned = historyClock
         }
-        node.readStates = waiting
+        readStates[node.id] = waiting
     }
 }
