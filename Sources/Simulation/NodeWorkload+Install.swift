@@ -31,8 +31,7 @@ extension NodeWorkload {
         let directory = nodeDirectory(node)
         guard directory.exists(Self.installMarker) else { return }
         let file = try node.fileIO.readFile(directory.filePath(Self.installMarker))
-        // `bytes` points into the file object: keep it alive while they are copied.
-        let bytes = withExtendedLifetime(file) { Array(file.bytes) }
+        let bytes = file.copyBytes()
         guard bytes.count == 8 else {
             throw StoreError.corrupt(path: directory.filePath(Self.installMarker), offset: nil, reason: "not a log index")
         }

@@ -20,7 +20,11 @@ final class NodeWorkload: SimulationWorkload {
     let registry: Registry
     /// No timers and no background merges: a run must replay exactly from its seed, so the
     /// simulation refreshes, commits and merges itself, at times drawn from the seed.
-    let writerOptions = IndexWriterOptions(refreshInterval: nil, backgroundMerges: false)
+    let writerOptions: IndexWriterOptions = {
+        var options = IndexWriterOptions(refreshInterval: nil, backgroundMerges: false)
+        options.segmentNameSeed = 0x5EED  // segment names part of what a seed replays
+        return options
+    }()
     let sabotage: SimulationOptions.Sabotage?
 
     /// Each running node's indices.

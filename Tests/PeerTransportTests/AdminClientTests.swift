@@ -54,7 +54,7 @@ import Testing
         let server = PeerTransport(host: "127.0.0.1", port: 0, secret: "s", handler: node, logger: quietLogger)
         let port = try await server.start()
         let transport = PeerTransport.client(secret: "s", logger: quietLogger)
-        return (server, PeerAdminClient(network: transport, address: "127.0.0.1:\(port)", timeout: .seconds(10)), transport)
+        return (server, PeerAdminClient(network: transport, address: "127.0.0.1:\(port)", timeout: .seconds(60)), transport)
     }
 
     private func temporaryPath() -> String {

@@ -53,8 +53,8 @@ import Testing
         let (server, _, address) = try await makeServer()
         let client = PeerTransport.client(secret: nil, logger: quietLogger)
         let body = (0..<100_000).map { UInt8(truncatingIfNeeded: $0) }
-        #expect(try await client.call(address, method: "echo", body: body, timeout: .seconds(5)) == body)
-        #expect(try await client.call(address, method: "echo", body: [], timeout: .seconds(5)) == [])
+        #expect(try await client.call(address, method: "echo", body: body, timeout: .seconds(60)) == body)
+        #expect(try await client.call(address, method: "echo", body: [], timeout: .seconds(60)) == [])
         #expect(await callError(client, address, "fail") == PeerCallError(code: "index_not_found", message: "index 'books' does not exist"))
         #expect(await callError(client, address, "boom")?.code == "internal")
         // Many calls in flight on one connection, answered by id.
@@ -62,7 +62,7 @@ import Testing
             for i in 0..<200 {
                 group.addTask {
                     let payload = Array("call \(i)".utf8)
-                    return try await client.call(address, method: "echo", body: payload, timeout: .seconds(10)) == payload
+                    return try await client.call(address, method: "echo", body: payload, timeout: .seconds(60)) == payload
                 }
             }
             for try await ok in group { #expect(ok) }
@@ -76,7 +76,7 @@ import Testing
         let client = PeerTransport.client(secret: nil, logger: quietLogger)
         #expect(await callError(client, address, "slow", timeout: .milliseconds(200))?.code == "timeout")
         // The connection is still good after a timeout.
-        #expect(try await client.call(address, method: "echo", body: [1], timeout: .seconds(5)) == [1])
+        #expect(try await client.call(address, method: "echo", body: [1], timeout: .seconds(60)) == [1])
         await client.shutdown()
         await server.shutdown()
     }
@@ -133,12 +133,12 @@ import Testing
     @Test func theRightSecretIsAcceptedAndAWrongOneRefused() async throws {
         let (server, handler, address) = try await makeServer(secret: "s3cret")
         let good = PeerTransport.client(secret: "s3cret", logger: quietLogger)
-        #expect(try await good.call(address, method: "echo", body: [42], timeout: .seconds(5)) == [42])
+        #expect(try await good.call(address, method: "echo", body: [42], timeout: .seconds(60)) == [42])
         // Many sealed frames in flight both ways at once, large and small, all verify in order.
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for i in 0..<24 {
                 let body = [UInt8](repeating: UInt8(i), count: i % 3 == 0 ? 300_000 : 7)
-                group.addTask { try await good.call(address, method: "echo", body: body, timeout: .seconds(10)) == body }
+                group.addTask { try await good.call(address, method: "echo", body: body, timeout: .seconds(60)) == body }
             }
             for try await same in group { #expect(same) }
         }
@@ -166,10 +166,10 @@ import Testing
         let server = PeerTransport(host: "localhost", port: 0, secret: nil, handler: handler, logger: quietLogger)
         let port = try await server.start()
         let client = PeerTransport.client(secret: nil, logger: quietLogger)
-        #expect(try await client.call("127.0.0.1:\(port)", method: "echo", body: [1], timeout: .seconds(5)) == [1])
-        #expect(try await client.call("localhost:\(port)", method: "echo", body: [2], timeout: .seconds(5)) == [2])
+        #expect(try await client.call("127.0.0.1:\(port)", method: "echo", body: [1], timeout: .seconds(60)) == [1])
+        #expect(try await client.call("localhost:\(port)", method: "echo", body: [2], timeout: .seconds(60)) == [2])
         if localhost.contains(where: { $0.ipAddress == "::1" }) {
-            #expect(try await client.call("[::1]:\(port)", method: "echo", body: [3], timeout: .seconds(5)) == [3])
+            #expect(try await client.call("[::1]:\(port)", method: "echo", body: [3], timeout: .seconds(60)) == [3])
         }
         await client.shutdown()
         await server.shutdown()
@@ -178,7 +178,7 @@ import Testing
         let v6 = PeerTransport(host: "::1", port: 0, secret: nil, handler: handler, logger: quietLogger)
         if let v6Port = try? await v6.start() {
             let client = PeerTransport.client(secret: nil, logger: quietLogger)
-            #expect(try await client.call("[::1]:\(v6Port)", method: "echo", body: [4], timeout: .seconds(5)) == [4])
+            #expect(try await client.call("[::1]:\(v6Port)", method: "echo", body: [4], timeout: .seconds(60)) == [4])
             await client.shutdown()
         }
         await v6.shutdown()
@@ -201,7 +201,7 @@ import Testing
         let server = PeerTransport(host: "127.0.0.1", port: 0, secret: nil, handler: Who(), logger: quietLogger)
         let port = try await server.start()
         let client = PeerTransport.client(secret: nil, logger: quietLogger)
-        let from = String(decoding: try await client.call("127.0.0.1:\(port)", method: "who", body: [], timeout: .seconds(5)), as: UTF8.self)
+        let from = String(decoding: try await client.call("127.0.0.1:\(port)", method: "who", body: [], timeout: .seconds(60)), as: UTF8.self)
         #expect(from.hasPrefix("127.0.0.1:"))
         await client.shutdown()
         await server.shutdown()
@@ -223,7 +223,7 @@ import Testing
         #expect(await eventually { handler.count == 2002 })
         #expect(client.droppedMessages == 1)
         await #expect(throws: PeerCallError.self) {
-            try await client.call(address, method: "echo", body: Array(repeating: 0, count: 100_000), timeout: .seconds(5))
+            try await client.call(address, method: "echo", body: Array(repeating: 0, count: 100_000), timeout: .seconds(60))
         }
         await client.shutdown()
         await server.shutdown()
@@ -234,7 +234,7 @@ import Testing
         let port = try await server.start()
         let running = Task { try await server.run() }
         let client = PeerTransport.client(secret: nil, logger: quietLogger)
-        #expect(try await client.call("127.0.0.1:\(port)", method: "echo", body: [1], timeout: .seconds(5)) == [1])
+        #expect(try await client.call("127.0.0.1:\(port)", method: "echo", body: [1], timeout: .seconds(60)) == [1])
         running.cancel()
         try await running.value
         #expect(await callError(client, "127.0.0.1:\(port)", "echo")?.code == "unavailable")
@@ -254,7 +254,7 @@ import Testing
         let open = PeerTransport(host: "0.0.0.0", port: 0, secret: nil, handler: RecordingHandler(), logger: quietLogger)
         let port = try await open.start()
         let client = PeerTransport.client(secret: nil, logger: quietLogger)
-        #expect(try await client.call("127.0.0.1:\(port)", method: "echo", body: [1], timeout: .seconds(5)) == [1])
+        #expect(try await client.call("127.0.0.1:\(port)", method: "echo", body: [1], timeout: .seconds(60)) == [1])
         let refused = await callError(client, "\(ip):\(port)", "echo")
         #expect(refused?.code == "auth")
         #expect(refused?.message.contains("loopback") == true, "\(String(describing: refused))")
@@ -265,7 +265,7 @@ import Testing
         let closed = PeerTransport(host: "0.0.0.0", port: 0, secret: "s", handler: RecordingHandler(), logger: quietLogger)
         let closedPort = try await closed.start()
         let member = PeerTransport.client(secret: "s", logger: quietLogger)
-        #expect(try await member.call("\(ip):\(closedPort)", method: "echo", body: [2], timeout: .seconds(5)) == [2])
+        #expect(try await member.call("\(ip):\(closedPort)", method: "echo", body: [2], timeout: .seconds(60)) == [2])
         await member.shutdown()
         await closed.shutdown()
     }

@@ -19,7 +19,7 @@ extension ClusterNode {
     static func pendingInstall(in directory: IndexDirectory) throws(StoreError) -> UInt64? {
         guard directory.exists(installMarker) else { return nil }
         let file = try directory.fileIO.readFile(directory.filePath(installMarker))
-        var reader = ByteReader(Array(file.bytes))
+        var reader = ByteReader(file.copyBytes())
         guard let index = reader.u64(), reader.isAtEnd else {
             throw .corrupt(path: directory.filePath(installMarker), offset: nil, reason: "not a log index")
         }

@@ -15,6 +15,8 @@ public struct NodeIdentity: Sendable, Equatable {
     static func loadOrCreate(in directory: IndexDirectory) throws(StoreError) -> (identity: NodeIdentity, created: Bool) {
         if directory.exists(fileName) {
             let file = try directory.openInput(fileName, kind: fileName, segment: "", checksum: true)
+            // The input below points into the mapping `file` owns: keep it alive while it is read.
+            defer { withExtendedLifetime(file) {} }
             var input = DataInput(UnsafeRawBufferPointer(rebasing: file.file.bytes[file.body]), file: directory.filePath(fileName))
             let identity = NodeIdentity(nodeID: try input.readUInt64(), clusterID: try input.readUInt64())
             guard identity.nodeID != 0 else { throw input.corrupt("node id 0 is reserved") }

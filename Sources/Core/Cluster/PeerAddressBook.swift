@@ -64,6 +64,8 @@ public struct PeerAddressBook: Sendable, Equatable {
     static func load(in directory: IndexDirectory) throws(StoreError) -> PeerAddressBook {
         guard directory.exists(fileName) else { return PeerAddressBook() }
         let file = try directory.openInput(fileName, kind: fileName, segment: "", checksum: true)
+        // The input below points into the mapping `file` owns: keep it alive while it is read.
+        defer { withExtendedLifetime(file) {} }
         var input = DataInput(UnsafeRawBufferPointer(rebasing: file.file.bytes[file.body]), file: directory.filePath(fileName))
         return try decode(from: &input)
     }

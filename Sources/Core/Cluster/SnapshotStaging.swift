@@ -132,7 +132,7 @@ public final class SnapshotStaging: Sendable {
             return nil
         }
         let file = try fileIO.readFile(marker)
-        return try SnapshotTransferManifest.decode(Array(file.bytes))
+        return try SnapshotTransferManifest.decode(file.copyBytes())
     }
 
     /// Replaces the node's indices and catalog under `root` with a complete staging. The

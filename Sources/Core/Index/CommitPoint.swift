@@ -75,6 +75,8 @@ public struct CommitPoint: Sendable, Equatable {
     static func read(_ directory: IndexDirectory, name: String) throws(IndexError) -> CommitPoint {
         do {
             let file = try directory.openInput(name, kind: kind, segment: "", checksum: true)
+            // The input points into the mapping `file` owns: keep it alive while it is read.
+            defer { withExtendedLifetime(file) {} }
             var input = file.input(at: file.body.lowerBound)
             var commit = CommitPoint()
             commit.generation = try input.readVInt(max: Int(Int32.max))

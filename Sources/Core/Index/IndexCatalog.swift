@@ -53,6 +53,8 @@ public struct IndexCatalog: Sendable, Equatable {
     static func load(from directory: IndexDirectory) throws(StoreError) -> IndexCatalog {
         guard directory.exists(fileName) else { return IndexCatalog() }
         let file = try directory.openInput(fileName, kind: kind, segment: "", checksum: true)
+        // The input below points into the mapping `file` owns: keep it alive while it is read.
+        defer { withExtendedLifetime(file) {} }
         var input = DataInput(UnsafeRawBufferPointer(rebasing: file.file.bytes[file.body]), file: directory.filePath(fileName))
         let applied = try input.readVInt()
         let count = try input.readVInt(max: input.remaining)

@@ -59,6 +59,22 @@ public final class IndexWriter: Sendable {
         /// Buffers frozen by the RAM budget and being written by a background thread: their ids,
         /// and the docs deleted while they are written (applied when the segment lands).
         var pendingFlushes: [PendingFlush] = []
+        /// Draws the random part of segment names when `IndexWriterOptions.segmentNameSeed`
+        /// asks for reproducible ones.
+        var nameGenerator: SplitMix64?
+
+        /// The next segment's name: its number (never reused) and a random part.
+        mutating func nextSegmentName() -> String {
+            let salt: UInt32
+            if var generator = nameGenerator {
+                salt = UInt32(truncatingIfNeeded: generator.next())
+                nameGenerator = generator
+            } else {
+                salt = .random(in: 0...UInt32.max)
+            }
+            defer { nextSegmentNumber += 1 }
+            return "_" + String(nextSegmentNumber, radix: 36) + "_" + String(salt, radix: 36)
+        }
     }
 
     struct PendingFlush {
@@ -134,7 +150,8 @@ public final class IndexWriter: Sendable {
             if name.hasPrefix("_"), let n = Int(name.dropFirst().prefix { $0.isLetter || $0.isNumber }, radix: 36) { next = max(next, n + 1) }
             try? directory.delete(name)
         }
-        state = Mutex(State(buffer: SegmentWriter(fields: fields, analyzers: analyzers), segments: segments, commit: commit, nextSegmentNumber: next))
+        state = Mutex(State(buffer: SegmentWriter(fields: fields, analyzers: analyzers), segments: segments, commit: commit, nextSegmentNumber: next,
+                            nameGenerator: options.segmentNameSeed.map { SplitMix64(seed: $0 ^ UInt64(next)) }))
         published = Mutex(IndexSnapshot(segments: segments.map { ($0.handle, $0.liveDocs) }))
     }
 
@@ -429,9 +446,7 @@ public final class IndexWriter: Sendable {
     private func runMerge(_ names: [String]) throws(IndexError) {
         let (sources, name) = state.withLock { s -> ([(SegmentHandle, LiveDocs)], String) in
             let sources = s.segments.filter { names.contains($0.reader.name) }.map { ($0.handle, $0.liveDocs) }
-            let name = Self.segmentName(s.nextSegmentNumber)
-            s.nextSegmentNumber += 1
-            return (sources, name)
+            return (sources, s.nextSegmentName())
         }
         do {
             // Full verification before a merge reads a segment: a corrupt one must not spread.
@@ -476,9 +491,6 @@ public final class IndexWriter: Sendable {
     /// `_<counter>_<random>`: the counter orders segments and is persisted in commits; the
     /// random part keeps a name from ever being reused, even by a writer opened while an
     /// earlier one's snapshots (which release their files by name) are still alive.
-    static func segmentName(_ n: Int) -> String {
-        "_" + String(n, radix: 36) + "_" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
-    }
 
     enum BudgetAction {
         case none
@@ -503,8 +515,7 @@ public final class IndexWriter: Sendable {
         guard s.buffer.ramBytes >= options.ramBudgetBytes else { return .none }
         guard s.pendingFlushes.isEmpty else { return .wait }
         // Freeze the buffer; indexing continues into a new one while a thread writes it.
-        let job = FlushJob(name: Self.segmentName(s.nextSegmentNumber), buffer: s.buffer)
-        s.nextSegmentNumber += 1
+        let job = FlushJob(name: s.nextSegmentName(), buffer: s.buffer)
         s.pendingFlushes.append(PendingFlush(name: job.name, ids: s.bufferIds, deleted: s.bufferDeleted, buffer: s.buffer))
         s.buffer = SegmentWriter(fields: fields, analyzers: analyzers)
         s.bufferIds = [:]
@@ -595,8 +606,7 @@ public final class IndexWriter: Sendable {
 
     private func flushLocked(_ s: inout State) throws(IndexError) {
         guard !s.buffer.isEmpty else { return }
-        let name = Self.segmentName(s.nextSegmentNumber)
-        s.nextSegmentNumber += 1
+        let name = s.nextSegmentName()
         do {
             let info = try s.buffer.flush(directory: directory, name: name, codec: codec)
             let reader = try SegmentReader.open(directory: directory, name: info.name, codecs: codecs, verify: false)

@@ -11,6 +11,9 @@ public struct IndexWriterOptions: Sendable {
     public var maxConcurrentMerges: Int
     /// Whether flushes schedule background merges (off: only `forceMerge`).
     public var backgroundMerges: Bool
+    /// Segment names carry a random part after their number; with a seed it is drawn from it,
+    /// so a simulation replays to the same files (nil: the system's randomness).
+    public var segmentNameSeed: UInt64?
 
     public init(ramBudgetBytes: Int = 64 << 20, refreshInterval: Duration? = .seconds(1), mergePolicy: any MergePolicy = TieredMergePolicy(),
                 maxConcurrentMerges: Int = 1, backgroundMerges: Bool = true) {

@@ -90,7 +90,7 @@ public final class DurableRaftLog: RaftStorage {
         var resetBelow: UInt64 = 0
         if let newest = snapshotNames.sorted().last {
             let file = try fileIO.readFile(path(newest))
-            let (snapshot, reset) = try SnapshotFile.decode(Array(file.bytes), path: file.path)
+            let (snapshot, reset) = try SnapshotFile.decode(file.copyBytes(), path: file.path)
             currentSnapshot = snapshot
             resetBelow = reset
             window.reset(afterIndex: snapshot.metadata.index, term: snapshot.metadata.term)
@@ -123,6 +123,8 @@ public final class DurableRaftLog: RaftStorage {
 
     private func replay(segment seq: UInt64, isLast: Bool) throws(StoreError) {
         let file = try fileIO.readFile(segmentPath(seq))
+        // `bytes` points into `file`: it must live until the last record is read.
+        defer { withExtendedLifetime(file) {} }
         let bytes = file.bytes
         var offset = 0
         while offset < bytes.count {

@@ -89,6 +89,13 @@ public final class ReadOnlyFile: @unchecked Sendable {
 
     public var count: Int { bytes.count }
 
+    /// The contents as an array. `bytes` points into this object, which Swift may free right
+    /// after its last use, even in the middle of an expression such as `Array(file.bytes)`;
+    /// this keeps it alive until the copy is made.
+    public func copyBytes() -> [UInt8] {
+        withExtendedLifetime(self) { Array(bytes) }
+    }
+
     deinit {
         release(bytes)
     }

@@ -92,7 +92,9 @@ public final class SimulatedFileIO: FileIO, @unchecked Sendable {
             s.names = s.durableNames
             let live = Set(s.names.values)
             var inodes: [Int: Inode] = [:]
-            for id in live {
+            // In a fixed order: each file's fate is drawn from the seeded generator, and a Set's
+            // order changes from one process to the next (a seed must replay exactly).
+            for id in live.sorted() {
                 guard var inode = s.inodes[id] else { continue }
                 inode.current = Self.afterCrash(inode, rng: &s.rng)
                 inode.durable = inode.current

@@ -18,39 +18,16 @@ import Testing
     }()
 
     @Test(.enabled(if: worker != nil, "build cockatrice-bench (swift build) or set COCKATRICE_BENCH"))
-    func killedDuringFlushCommitAndMergeReopensAtTheLastCommit() throws {
+    func killedDuringFlushCommitAndMergeReopensAtTheLastCommit() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cockatrice-crash-\(UInt32.random(in: 0...UInt32.max))").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var rng = SplitMix64(seed: 5)
         var previous = 0
+        let worker = try #require(Self.worker)
         for round in 0..<6 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try #require(Self.worker))
-            process.arguments = ["index", "--crash-worker", "--index-dir", dir]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // Let it commit a few batches, then kill it at a random instant.
-            var reported = 0
-            var buffer = Data()
             let target = previous + 3 + Int(rng.next() % 5)
-            let deadline = Date().addingTimeInterval(60)
-            while reported < target && Date() < deadline {
-                let chunk = pipe.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                buffer.append(chunk)
-                for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") where line.hasPrefix("committed ") {
-                    reported = max(reported, Int(line.dropFirst(10)) ?? 0)
-                }
-            }
-            usleep(UInt32(rng.next() % 40_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            for line in String(decoding: buffer + pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
-            where line.hasPrefix("committed ") {
-                reported = max(reported, Int(line.dropFirst(10)) ?? 0)
-            }
+            let pause = UInt32(rng.next() % 40_000)
+            let reported = try await offPool { try Self.runAndKill(worker: worker, dir: dir, until: target, pause: pause) }
             #expect(reported > 0, "round \(round): the worker committed nothing")
 
             let writer = try IndexWriter.open(directory: IndexDirectory(fileIO: LocalFileIO(), path: dir), config: TestIndex.config(),
@@ -65,5 +42,37 @@ import Testing
             #expect(try TestIndex.liveIds(writer.snapshot()) == expected, "round \(round)")
             writer.close()
         }
+    }
+
+    /// Runs the crash worker until it reported `target` committed batches (or a minute passed),
+    /// then SIGKILLs it `pause` microseconds later; returns the last batch it reported.
+    static func runAndKill(worker: String, dir: String, until target: Int, pause: UInt32) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: worker)
+        process.arguments = ["index", "--crash-worker", "--index-dir", dir]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Let it commit a few batches, then kill it at a random instant.
+        var reported = 0
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(60)
+        while reported < target && Date() < deadline {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") where line.hasPrefix("committed ") {
+                reported = max(reported, Int(line.dropFirst(10)) ?? 0)
+            }
+        }
+        usleep(pause)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        for line in String(decoding: buffer + pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        where line.hasPrefix("committed ") {
+            reported = max(reported, Int(line.dropFirst(10)) ?? 0)
+        }
+        return reported
     }
 }
