@@ -20,11 +20,19 @@ final class NodeWorkload: SimulationWorkload {
     let registry: Registry
     /// No timers and no background merges: a run must replay exactly from its seed, so the
     /// simulation refreshes, commits and merges itself, at times drawn from the seed.
-    let writerOptions: IndexWriterOptions = {
+    ///
+    /// Segment names' random part is drawn from the seed too, but afresh at every open: a
+    /// segment number lost in a crash is used again after it, and only the random part keeps
+    /// the new files from mixing with what survived of the old ones (seeds 20, 77, 96... found
+    /// exactly that when every open drew the same parts).
+    func writerOptions(_ node: SimNode) -> IndexWriterOptions {
         var options = IndexWriterOptions(refreshInterval: nil, backgroundMerges: false)
-        options.segmentNameSeed = 0x5EED  // segment names part of what a seed replays
+        opens += 1
+        options.segmentNameSeed = 0x5EED &+ node.id &* 0x9E37_79B9_7F4A_7C15 &+ opens &* 0xBF58_476D_1CE4_E5B9
         return options
-    }()
+    }
+    /// Indices opened so far in this run (each open's segment names differ).
+    var opens: UInt64 = 0
     let sabotage: SimulationOptions.Sabotage?
 
     /// Each running node's indices.
@@ -70,7 +78,7 @@ final class NodeWorkload: SimulationWorkload {
     // MARK: The node loop's hooks
 
     func open(_ node: SimNode, log: DurableRaftLog, in sim: RaftSimulation) throws -> UInt64 {
-        let machine = try NodeStateMachine(root: Self.root, fileIO: node.fileIO, registry: registry, options: writerOptions)
+        let machine = try NodeStateMachine(root: Self.root, fileIO: node.fileIO, registry: registry, options: writerOptions(node))
         machines[node.id] = machine
         try resumeInstallIfNeeded(node, machine: machine)
         // As ClusterNode.init: entries the indices hold durably are not handed out again; the
