@@ -9,17 +9,13 @@ import Core
 /// The bytes go straight from one simulated disk to the other; a transfer fails when the link
 /// between the two is cut or either crashes, and starts over.
 extension NodeWorkload {
-    /// ClusterNode's marker, with its name and format (a little-endian log index), so a
-    /// restarted node knows it must install before it applies.
-    static let installMarker = "install-needed"
-
     func nodeDirectory(_ node: SimNode) -> IndexDirectory {
         IndexDirectory(fileIO: node.fileIO, path: Self.root + "/_node")
     }
 
     func receiving(_ snapshot: Snapshot, on node: SimNode, in sim: RaftSimulation) throws {
         let index = snapshot.metadata.index
-        try nodeDirectory(node).atomicWrite(Self.installMarker, contents: withUnsafeBytes(of: index.littleEndian) { Array($0) })
+        try ClusterNode.writeInstallMarker(index, in: nodeDirectory(node))
         abandonTransfers(of: node.id)
         installs[node.id] = SnapshotInstall(index: index)
     }
@@ -29,15 +25,9 @@ extension NodeWorkload {
     func resumeInstallIfNeeded(_ node: SimNode, machine: NodeStateMachine) throws {
         installs[node.id] = nil
         let directory = nodeDirectory(node)
-        guard directory.exists(Self.installMarker) else { return }
-        let file = try node.fileIO.readFile(directory.filePath(Self.installMarker))
-        let bytes = file.copyBytes()
-        guard bytes.count == 8 else {
-            throw StoreError.corrupt(path: directory.filePath(Self.installMarker), offset: nil, reason: "not a log index")
-        }
-        let index = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard let index = try ClusterNode.pendingInstall(in: directory) else { return }
         if machine.durableIndex >= index {
-            try directory.delete(Self.installMarker)
+            try directory.delete(ClusterNode.installMarker)
             try directory.syncDirectory()
         } else {
             installs[node.id] = SnapshotInstall(index: index)
@@ -136,8 +126,8 @@ extension NodeWorkload {
 
     private func finishInstall(_ node: SimNode) throws {
         let directory = nodeDirectory(node)
-        if directory.exists(Self.installMarker) {
-            try directory.delete(Self.installMarker)
+        if directory.exists(ClusterNode.installMarker) {
+            try directory.delete(ClusterNode.installMarker)
             try directory.syncDirectory()
         }
         installs[node.id] = nil

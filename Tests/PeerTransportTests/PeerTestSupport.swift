@@ -47,7 +47,7 @@ func makeServer(secret: String? = nil, handler: RecordingHandler = RecordingHand
 }
 
 /// Waits until `condition` holds, up to `timeout`; returns whether it did.
-func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+func eventually(timeout: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return true }
@@ -61,7 +61,7 @@ func heartbeat(_ i: Int, to: NodeID = 2, from: NodeID = 1) -> Message {
 }
 
 /// Calls and returns the PeerCallError it fails with, or nil if it succeeds.
-func callError(_ transport: PeerTransport, _ address: String, _ method: String, timeout: Duration = .seconds(5)) async -> PeerCallError? {
+func callError(_ transport: PeerTransport, _ address: String, _ method: String, timeout: Duration = .seconds(60)) async -> PeerCallError? {
     do {
         _ = try await transport.call(address, method: method, body: [], timeout: timeout)
         return nil

@@ -7,16 +7,17 @@ import Foundation
 extension ClusterNode {
     /// Present in `_node` from the moment a received snapshot is about to be persisted until
     /// the indices hold it: a node that opens with it installs before it applies anything.
-    static let installMarker = "install-needed"
+    /// (The node-level simulation writes and reads the same marker.)
+    package static let installMarker = "install-needed"
 
-    static func writeInstallMarker(_ index: UInt64, in directory: IndexDirectory) throws(StoreError) {
+    package static func writeInstallMarker(_ index: UInt64, in directory: IndexDirectory) throws(StoreError) {
         var writer = ByteWriter()
         writer.u64(index)
         try directory.atomicWrite(installMarker, contents: writer.output)
     }
 
     /// The snapshot index a crash left to install, if any.
-    static func pendingInstall(in directory: IndexDirectory) throws(StoreError) -> UInt64? {
+    package static func pendingInstall(in directory: IndexDirectory) throws(StoreError) -> UInt64? {
         guard directory.exists(installMarker) else { return nil }
         let file = try directory.fileIO.readFile(directory.filePath(installMarker))
         var reader = ByteReader(file.copyBytes())

@@ -30,7 +30,7 @@ extension ClusterNode {
     /// the catalog to `path` (temp file beside it, fsync, rename; see `NodeBackup`).
     ///
     /// Commits first, so the backup holds every write applied before the call. The commit
-    /// points are pinned and their files mapped (`pinForTransfer`, as for a follower), so neither a later
+    /// points are pinned and their files mapped (`pinCommitPoints`, as for a follower), so neither a later
     /// commit, a merge nor an index deleted meanwhile takes a file away while it is zipped;
     /// segment files are immutable, so nothing is copied and writes go on during the zipping.
     public func writeSnapshot(to path: String) async throws -> SnapshotInfo {
@@ -40,12 +40,11 @@ extension ClusterNode {
         try commit()
         let logIndex = raft.appliedIndex
         // Pinned here, right after the commit with nothing applied in between, so every index is
-        // at the same point; checksummed off the actor (the files of a large index take a while).
+        // at the same point. Not checksummed as for a transfer: the zip has its own CRC-32s.
         let pinned = try stateMachine.pinCommitPoints()
-        let source = try await BlockingWork.run { SnapshotTransferSource(pinned) }
-        defer { source.release() }
-        let sources = zip(source.manifest.files, source.files).map { NodeBackup.Source(name: $0.path, file: $1) }
-        let indices = source.manifest.indexIDs.count
+        defer { pinned.release() }
+        let sources = pinned.files.map { NodeBackup.Source(name: $0.path, file: $0.file) }
+        let indices = pinned.pins.count
         let bytes = try await BlockingWork.run { try NodeBackup.writeZip(sources, to: path) }
         logger.info("wrote a backup", metadata: ["path": "\(path)", "bytes": "\(bytes)", "log_index": "\(logIndex)"])
         return SnapshotInfo(path: path, bytes: bytes, indices: indices, files: sources.count, logIndex: logIndex)

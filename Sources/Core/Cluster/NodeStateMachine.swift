@@ -322,7 +322,7 @@ public final class NodeStateMachine: Sendable {
     // MARK: Snapshot transfer
 
     /// Pins the catalog and every index's last commit point for a follower that must install a
-    /// snapshot (or for a backup), and checksums their files: they stay, mapped, until the
+    /// snapshot, and checksums their files: they stay, mapped, until the
     /// source is released, while this node goes on applying, committing and merging. The
     /// manifest's `logIndex` is the smallest log index a piece holds everything up to.
     ///
@@ -332,7 +332,8 @@ public final class NodeStateMachine: Sendable {
         SnapshotTransferSource(try pinCommitPoints())
     }
 
-    /// The pinning half of `pinForTransfer()`.
+    /// The pinning half of `pinForTransfer()`, and all a backup needs (the zip has its own
+    /// checksums).
     ///
     /// - Throws: when a file of a commit point cannot be mapped (an index deleted meanwhile:
     ///   ask again).

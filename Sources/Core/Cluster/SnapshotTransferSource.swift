@@ -5,7 +5,7 @@
 public final class SnapshotTransferSource: Sendable {
     public let manifest: SnapshotTransferManifest
     /// The mapped files, in manifest order.
-    let files: [ReadOnlyFile]
+    private let files: [ReadOnlyFile]
     private let pins: [CommitPin]
 
     /// Checksums every file (a pass over all of them: call it off the node's actor).

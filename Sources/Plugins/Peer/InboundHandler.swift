@@ -72,23 +72,19 @@ final class InboundHandler: ChannelInboundHandler, RemovableChannelHandler {
                 refuse(context, server.handshake.isAuthenticated ? "this node requires a cluster secret" : "this node has no cluster secret")
                 return
             }
-            if let proof = server.handshake.proof(role: .server, clientNonce: hello.nonce, serverNonce: serverNonce) {
-                context.writeAndFlush(wrapOutboundOut(PeerFrame.auth(mac: proof).framed(allocator: context.channel.allocator)), promise: nil)
-                if let key = server.handshake.frameKey(role: .server, clientNonce: hello.nonce, serverNonce: serverNonce) {
-                    sealing.armSending(key)
-                }
+            let proved = server.handshake.prove(as: .server, clientNonce: hello.nonce, serverNonce: serverNonce, sealing: sealing) { frame in
+                context.writeAndFlush(wrapOutboundOut(frame.framed(allocator: context.channel.allocator)), promise: nil)
+            }
+            if proved {
                 phase = .awaitingProof(clientNonce: hello.nonce)
             } else {
                 becomeReady(context)
             }
         case (.awaitingProof(let clientNonce), .auth(let mac)):
-            guard server.handshake.verify(mac, role: .client, clientNonce: clientNonce, serverNonce: serverNonce) else {
+            guard server.handshake.accept(mac, from: .client, clientNonce: clientNonce, serverNonce: serverNonce, sealing: sealing) else {
                 server.logger.warning("refused a peer connection: wrong cluster secret", metadata: ["remote": "\(remote)"])
                 refuse(context, "authentication failed: the cluster secrets differ")
                 return
-            }
-            if let key = server.handshake.frameKey(role: .client, clientNonce: clientNonce, serverNonce: serverNonce) {
-                sealing.armReceiving(key)
             }
             becomeReady(context)
         case (.closing, _):

@@ -70,22 +70,18 @@ final class OutboundHandler: ChannelInboundHandler, RemovableChannelHandler {
                      : "\(link.address) has no cluster secret and one is set here")
                 return
             }
-            if let proof = handshake.proof(role: .client, clientNonce: clientNonce, serverNonce: hello.nonce) {
-                context.writeAndFlush(wrapOutboundOut(PeerFrame.auth(mac: proof).framed(allocator: context.channel.allocator)), promise: nil)
-                if let key = handshake.frameKey(role: .client, clientNonce: clientNonce, serverNonce: hello.nonce) {
-                    sealing.armSending(key)
-                }
+            let proved = handshake.prove(as: .client, clientNonce: clientNonce, serverNonce: hello.nonce, sealing: sealing) { frame in
+                context.writeAndFlush(wrapOutboundOut(frame.framed(allocator: context.channel.allocator)), promise: nil)
+            }
+            if proved {
                 phase = .awaitingProof(serverNonce: hello.nonce)
             } else {
                 becomeReady(context)
             }
         case (.awaitingProof(let serverNonce), .auth(let mac)):
-            guard handshake.verify(mac, role: .server, clientNonce: clientNonce, serverNonce: serverNonce) else {
+            guard handshake.accept(mac, from: .server, clientNonce: clientNonce, serverNonce: serverNonce, sealing: sealing) else {
                 fail(context, code: "auth", reason: "\(link.address) does not hold this cluster secret")
                 return
-            }
-            if let key = handshake.frameKey(role: .server, clientNonce: clientNonce, serverNonce: serverNonce) {
-                sealing.armReceiving(key)
             }
             becomeReady(context)
         case (.ready, .response(let id, let result)):

@@ -48,6 +48,25 @@ struct PeerHandshake: Sendable {
                                                       using: key)
     }
 
+    /// Sends `role`'s proof (`write` writes the `auth` frame) and seals everything this side
+    /// sends after it. False without a secret: there are no proofs, the connection is ready.
+    func prove(as role: Role, clientNonce: [UInt8], serverNonce: [UInt8], sealing: FrameSealing, write: (PeerFrame) -> Void) -> Bool {
+        guard let proof = proof(role: role, clientNonce: clientNonce, serverNonce: serverNonce),
+              let key = frameKey(role: role, clientNonce: clientNonce, serverNonce: serverNonce) else { return false }
+        write(.auth(mac: proof))
+        sealing.armSending(key)
+        return true
+    }
+
+    /// Checks the peer's (`role`'s) proof; when it holds, every frame the peer sends after it
+    /// must be sealed.
+    func accept(_ mac: [UInt8], from role: Role, clientNonce: [UInt8], serverNonce: [UInt8], sealing: FrameSealing) -> Bool {
+        guard verify(mac, role: role, clientNonce: clientNonce, serverNonce: serverNonce),
+              let key = frameKey(role: role, clientNonce: clientNonce, serverNonce: serverNonce) else { return false }
+        sealing.armReceiving(key)
+        return true
+    }
+
     /// The key that seals the frames `role` sends on this connection; nil without a secret.
     func frameKey(role: Role, clientNonce: [UInt8], serverNonce: [UInt8]) -> SymmetricKey? {
         guard let key else { return nil }

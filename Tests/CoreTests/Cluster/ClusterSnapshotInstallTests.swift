@@ -29,6 +29,15 @@ import Testing
         return members
     }
 
+    /// Cuts `member` off, writes `batches` puts of ten documents (ids from 11) through the
+    /// leader, commits, and compacts the leader's log past what `member` holds.
+    static func leaveBehind(_ member: Member, leader: Member, hub: MemoryPeerHub, batches: Int) async throws -> UInt64 {
+        hub.isolate(member.address)
+        for i in 1...batches { _ = try await leader.node.write(NodeStateMachineTests.put("books", (i * 10 + 1)...(i * 10 + 10))) }
+        try await leader.node.commit()
+        return try #require(await leader.node.compactLogIfDue(), "the leader compacts past the cut-off member")
+    }
+
     func storedAll(_ member: Member, _ ids: ClosedRange<Int>) throws -> Bool {
         try ids.allSatisfy { try ClusterNodeTests.stored(member, "\($0)") }
     }
@@ -45,10 +54,7 @@ import Testing
         let behind = try #require(members.first { $0 !== leader })
 
         // Cut off, it misses writes that the leader then compacts out of its log.
-        hub.isolate(behind.address)
-        for i in 1...10 { _ = try await leader.node.write(NodeStateMachineTests.put("books", (i * 10 + 1)...(i * 10 + 10))) }
-        try await leader.node.commit()
-        let compactedTo = try #require(await leader.node.compactLogIfDue(), "the leader compacts past the cut-off member")
+        let compactedTo = try await Self.leaveBehind(behind, leader: leader, hub: hub, batches: 10)
         #expect(await behind.node.appliedIndex < compactedTo)
         #expect(try !storedAll(behind, 1...110))
 
@@ -100,10 +106,7 @@ extension ClusterSnapshotInstallTests {
         _ = try await members[0].node.write(NodeStateMachineTests.put("books", 1...10))
         let leader = try #require(await ClusterNodeTests.leader(of: members))
         let behind = try #require(members.first { $0 !== leader })
-        hub.isolate(behind.address)
-        for i in 1...5 { _ = try await leader.node.write(NodeStateMachineTests.put("books", (i * 10 + 1)...(i * 10 + 10))) }
-        try await leader.node.commit()
-        let compactedTo = try #require(await leader.node.compactLogIfDue())
+        let compactedTo = try await Self.leaveBehind(behind, leader: leader, hub: hub, batches: 5)
 
         await behind.stop()
         try await behind.node.close()
