@@ -29,6 +29,9 @@ struct SearchBench: ParsableCommand {
     @Option(help: "Timed passes; each query's latency is its fastest pass (for comparing builds on a noisy machine; the peers run one).")
     var repeats: Int = 1
 
+    @Option(help: "Write {qid: milliseconds} (each query's timed latency) here, to compare query by query with a peer.")
+    var latencies: String?
+
     @Flag(name: .customLong("cpu-time"), help: "Time each query by the thread's CPU clock rather than the wall clock (ignores time other processes take from this one).")
     var cpuTime = false
 
@@ -115,6 +118,9 @@ struct SearchBench: ParsableCommand {
             "engine": "cockatrice", "per_class": perClass, "top10_qps_wall": (Double(lines.count) / wall * 10).rounded() / 10,
             "open_seconds": Self.round(openSeconds), "segments": searcher.snapshot.segments.count, "vm_hwm_kb": IndexBench.peakMemoryKB(),
         ]
+        if let latencies {
+            try JSONSerialization.data(withJSONObject: latency, options: [.sortedKeys]).write(to: URL(fileURLWithPath: latencies))
+        }
         if let out {
             var perQuery: [String: Any] = [:]
             for q in lines {

@@ -39,6 +39,8 @@ public final class SegmentReader: Sendable {
     let codec: any Codec
     let docFile: ReadOnlyFile
     let posFile: ReadOnlyFile
+    /// Whether full postings blocks use `LanePacker`'s layout (format version 2 on).
+    let postingsInLanes: Bool
     let dictionaries: [String: TermDictionary]
     let normsByField: [String: NormsReader]
     let stored: StoredFieldsReader
@@ -82,6 +84,7 @@ public final class SegmentReader: Sendable {
         self.info = info
         self.codec = codec
         self.docFile = doc.file
+        postingsInLanes = doc.header.formatVersion >= 2
         self.posFile = pos.file
         var byNumber: [Int: SegmentFieldInfo] = [:]
         var byName: [String: SegmentFieldInfo] = [:]
@@ -133,7 +136,8 @@ public final class SegmentReader: Sendable {
     /// A postings cursor for a term of `field` found in `terms(field)`.
     public func postings(_ field: String, _ info: TermInfo) throws(SegmentError) -> PostingsIterator {
         let f = fieldsByName[field]
-        return try PostingsIterator(info: info, docFile: docFile, posFile: f?.hasPositions == true ? posFile : nil, codec: codec, hasNorms: f?.hasNorms ?? false)
+        return try PostingsIterator(info: info, docFile: docFile, posFile: f?.hasPositions == true ? posFile : nil, codec: codec, hasNorms: f?.hasNorms ?? false,
+                                    inLanes: postingsInLanes)
     }
 
     /// The postings of `term` in `field`, nil when absent.

@@ -9,8 +9,13 @@ public struct FileHeader: Sendable, Equatable {
     public static let magic: UInt32 = 0x5254_4B43 // "CKTR" little-endian
     public static let footerMagic: UInt32 = 0x5446_4B43 // "CKFT"
     public static let footerSize = 16
-    /// Bump on any change to a file layout; readers refuse other versions by name.
-    public static let formatVersion: UInt16 = 1
+    /// Bump on any change to a file layout; readers refuse versions outside
+    /// `oldestReadableVersion...formatVersion` by name, and read older ones the way they were
+    /// written (a merge rewrites them in the current format). 2: full postings blocks in
+    /// `LanePacker`'s interleaved layout (1: `BitPacker`'s sequential one).
+    public static let formatVersion: UInt16 = 2
+    /// The oldest version this build still reads.
+    public static let oldestReadableVersion: UInt16 = 1
 
     /// What the file holds: readers check it so that files cannot be swapped.
     public var kind: String
@@ -51,8 +56,9 @@ public struct FileHeader: Sendable, Equatable {
             throw StoreError.corrupt(path: file.path, offset: 0, reason: "bad magic: not a Cockatrice file")
         }
         let version = try input.readUInt16()
-        guard version == formatVersion else {
-            throw StoreError.corrupt(path: file.path, offset: 4, reason: "format version \(version), this build reads \(formatVersion)")
+        guard (oldestReadableVersion...formatVersion).contains(version) else {
+            throw StoreError.corrupt(path: file.path, offset: 4,
+                                     reason: "format version \(version), this build reads \(oldestReadableVersion) to \(formatVersion)")
         }
         let fileKind = try input.readString(max: 64)
         let codecName = try input.readString(max: 256)

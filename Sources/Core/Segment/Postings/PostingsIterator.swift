@@ -14,6 +14,8 @@ public struct PostingsIterator {
     let posFile: ReadOnlyFile?
     let codec: any Codec
     let hasNorms: Bool
+    /// Full blocks in `LanePacker`'s layout (format version 2 on), else `BitPacker`'s.
+    let inLanes: Bool
     /// Documents containing the term.
     public let docFreq: Int32
 
@@ -45,7 +47,7 @@ public struct PostingsIterator {
     /// The current full block's bit-packed frequencies (minus one), read one at a time by
     /// `freq` until `decodeFreqs()` unpacks them all into `buffer` (positions need them all);
     /// nil once they are in `buffer`. Points into the `.doc` mmap or into `scratch`, both
-    /// owned by this iterator, and is followed by at least 8 readable bytes.
+    /// owned by this iterator; in the sequential layout it is followed by at least 8 readable bytes.
     private var packedFreqs: UnsafeRawPointer?
     private var packedFreqBits = 0
     // Positions of the current block, decoded one document at a time on demand: forward
@@ -79,8 +81,9 @@ public struct PostingsIterator {
     /// The smallest length-norm id in the current block (0 when unknown: a safe bound).
     public private(set) var blockMinNorm: UInt8 = 0
 
-    init(info: TermInfo, docFile: ReadOnlyFile, posFile: ReadOnlyFile?, codec: any Codec, hasNorms: Bool) throws(SegmentError) {
+    init(info: TermInfo, docFile: ReadOnlyFile, posFile: ReadOnlyFile?, codec: any Codec, hasNorms: Bool, inLanes: Bool) throws(SegmentError) {
         self.docFile = docFile
+        self.inLanes = inLanes
         self.posFile = posFile
         self.codec = codec
         self.hasNorms = hasNorms
@@ -127,7 +130,8 @@ public struct PostingsIterator {
     public var freq: Int32 {
         let i = max(index, 0)
         if let packedFreqs {
-            return Int32(truncatingIfNeeded: BitPacker.value128(packedFreqs, at: i, bits: packedFreqBits)) &+ 1
+            let v = inLanes ? LanePacker.value(packedFreqs, at: i, bits: packedFreqBits) : BitPacker.value128(packedFreqs, at: i, bits: packedFreqBits)
+            return Int32(truncatingIfNeeded: v) &+ 1
         }
         return Int32(truncatingIfNeeded: buffer[freqBase + i])
     }
@@ -142,9 +146,10 @@ public struct PostingsIterator {
     private mutating func decodeFreqs() {
         guard let packed = packedFreqs else { return }
         let bits = packedFreqBits
+        let inLanes = inLanes
         blockFreqSum = buffer.withUnsafeMutableBufferPointer { all -> Int in
             guard let d = all.baseAddress, all.count == 256 else { return 0 }
-            return BitPacker.unpack128Freqs(packed, bits: bits, into: d + 128)
+            return inLanes ? LanePacker.unpackFreqs(packed, bits: bits, into: d + 128) : BitPacker.unpack128Freqs(packed, bits: bits, into: d + 128)
         }
         packedFreqs = nil
     }
@@ -192,18 +197,7 @@ public struct PostingsIterator {
         let start = skipInput.position
         guard skipEnd - start >= 41, skipEnd <= skipInput.bytes.count, let base = skipInput.bytes.baseAddress else { return false }
         var p = start
-        @inline(__always) func vint() -> UInt64? {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while shift < 64 {
-                let b = base.load(fromByteOffset: p, as: UInt8.self)
-                p += 1
-                result |= UInt64(b & 0x7F) &<< shift
-                if b < 0x80 { return result }
-                shift += 7
-            }
-            return nil
-        }
+        @inline(__always) func vint() -> UInt64? { Self.vint(base, at: &p) }
         guard let docDelta = vint(), docDelta <= UInt64(Int32.max),
               let dataDelta = vint(), dataDelta <= UInt64(docFile.count) else { return false }
         var posDelta: UInt64 = 0
@@ -225,6 +219,22 @@ public struct PostingsIterator {
         blockMinNorm = minNorm
         skipInput.position = p
         return true
+    }
+
+    /// A vint straight from memory at `p` (moved past it), nil past ten bytes; the caller has
+    /// checked that ten bytes are readable.
+    @inline(__always)
+    private static func vint(_ base: UnsafeRawPointer, at p: inout Int) -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while shift < 64 {
+            let b = base.load(fromByteOffset: p, as: UInt8.self)
+            p &+= 1
+            result |= UInt64(b & 0x7F) &<< shift
+            if b < 0x80 { return result }
+            shift &+= 7
+        }
+        return nil
     }
 
     private mutating func decodeBlock() throws(SegmentError) {
@@ -254,6 +264,7 @@ public struct PostingsIterator {
                 let slack = first & 0x80 != 0 || input.remaining >= 8
                 let docBytes = BitPacker.byteCount(count: 128, bits: docBits)
                 packedFreqs = nil
+                let inLanes = inLanes
                 let (sum, blockLast) = buffer.withUnsafeMutableBufferPointer { all -> (Int, Int64) in
                     var last = last
                     guard let d = all.baseAddress, all.count == 256 else { return (0, last) }
@@ -266,6 +277,10 @@ public struct PostingsIterator {
                         }
                         f.update(repeating: 1, count: 128)
                         return (128, last)
+                    }
+                    if inLanes {
+                        LanePacker.unpackDocs(base, bits: docBits, last: &last, into: d)
+                        return (-1, last)
                     }
                     if slack {
                         BitPacker.unpack128Docs(base, bits: docBits, last: &last, into: d)
@@ -386,10 +401,58 @@ public struct PostingsIterator {
     /// impacts then describe that block.
     @discardableResult
     public mutating func advanceShallow(to target: Int32) throws(SegmentError) -> Int32 {
-        while blockLastDoc < target && blocksLeft > 0 && hasSkip {
+        guard blockLastDoc < target && blocksLeft > 0 && hasSkip else { return blockLastDoc }
+        passEntries(before: target)
+        while blockLastDoc < target && blocksLeft > 0 {
             try moveToNextBlock()
         }
         return blockLastDoc
+    }
+
+    /// Passes over the skip entries of the blocks after the current one that end before
+    /// `target`, keeping at least one block to come, adding up only their document and offset
+    /// deltas (a far `advance` crosses many blocks of a frequent term). Leaves just what
+    /// `moveToNextBlock` reads, which must come next: it then makes current the block that may
+    /// hold `target`. Stops early, leaving the rest to `moveToNextBlock`'s checked reader, near
+    /// the end of the skip data or at anything out of range.
+    @inline(__always)
+    private mutating func passEntries(before target: Int32) {
+        guard let base = skipInput.bytes.baseAddress, skipEnd <= skipInput.bytes.count else { return }
+        let hasPositions = posFile != nil
+        var p = skipInput.position
+        var lastDoc = lastSkipDoc
+        var data = nextBlockData
+        var positions = nextBlockPositions
+        var passed = 0
+        @inline(__always) func vint() -> UInt64? { Self.vint(base, at: &p) }
+        // Each entry is at most 41 bytes (four vints of up to 10 and a norm byte).
+        while blocksLeft - passed > 1 && skipEnd - p >= 41 {
+            let entry = p
+            guard let docDelta = vint(), docDelta <= UInt64(Int32.max), lastDoc + Int64(docDelta) < Int64(target),
+                  let dataDelta = vint(), dataDelta <= UInt64(docFile.count) else { p = entry; break }
+            var posDelta: UInt64 = 0
+            if hasPositions {
+                guard let v = vint(), v <= UInt64(Int32.max) * 64 else { p = entry; break }
+                posDelta = v
+            }
+            guard vint() != nil else { p = entry; break }
+            if hasNorms { p &+= 1 }
+            lastDoc += Int64(docDelta)
+            data += Int(dataDelta)
+            positions += Int(posDelta)
+            passed += 1
+        }
+        guard passed > 0 else { return }
+        // Every passed block is full (the tail, if any, is the last block, which is never passed).
+        blocksLeft -= passed
+        fullBlocksLeft = max(fullBlocksLeft - passed, 0)
+        blockLastDoc = Int32(truncatingIfNeeded: lastDoc)
+        nextBlockData = data
+        nextBlockPositions = positions
+        lastSkipDoc = lastDoc
+        skipInput.position = p
+        decoded = false
+        positionsReady = false
     }
 
     /// The positions of the term in the current document, ascending, into `output`

@@ -7,7 +7,8 @@
 /// [vint skipLength, skip entries]          only when df >= 128
 /// full blocks of 128 documents:
 ///   u8 docBits | 0x80 if compressed, u8 freqBits, [vint storedLength if compressed],
-///   payload = bit-packed (docDelta - 1) x 128, bit-packed (freq - 1) x 128
+///   payload = (docDelta - 1) x 128, (freq - 1) x 128, each `LanePacker`-packed
+///   (format version 1: `BitPacker`'s sequential layout)
 /// tail (df % 128 documents): vint((docDelta - 1) << 1 | freq == 1), [vint freq]
 /// ```
 ///
@@ -129,8 +130,8 @@ struct PostingsSerializer {
         let docBits = deltas.withUnsafeBufferPointer { BitPacker.bitsNeeded($0) }
         let freqBits = freqBuffer.withUnsafeBufferPointer { BitPacker.bitsNeeded($0) }
         packed.removeAll()
-        deltas.withUnsafeBufferPointer { BitPacker.pack($0, bits: docBits, into: &packed) }
-        freqBuffer.withUnsafeBufferPointer { BitPacker.pack($0, bits: freqBits, into: &packed) }
+        deltas.withUnsafeBufferPointer { LanePacker.pack($0, bits: docBits, into: &packed) }
+        freqBuffer.withUnsafeBufferPointer { LanePacker.pack($0, bits: freqBits, into: &packed) }
         var framed = DataOutput(capacity: packed.count + 8)
         try compression.append(packed.bytes, to: &framed)
         if framed.bytes.first.map({ $0 & 1 == 1 }) == true {
