@@ -14,6 +14,9 @@ public struct Searcher: Sendable {
     public let config: IndexConfig
     /// Decompressed stored-field chunks, shared with the index's other searchers.
     public let storedFields: StoredFieldsCache
+    /// Runs every query through the generic scorer tree instead of the block-max collectors:
+    /// the reference those are tested against (scores, order and exact totals must match it).
+    var referenceExecution = false
 
     /// - Parameter storedFields: the index's chunk cache (keep one per index and pass it to
     ///   every searcher); by default a small one for this searcher alone.
@@ -185,15 +188,17 @@ public struct Searcher: Sendable {
     /// `trackTotal` hits were counted, and an OR with phrases
     /// through `PhraseUnion`, which may leave hopeless candidates unverified (then `total` is
     /// a lower bound); everything else visits every match, so `total` is exact (also beyond
-    /// `track_total`: API.md only promises exactness up to it).
+    /// `track_total`: API.md only promises exactness up to it). Without `trackTotal` (every hit
+    /// counted) and for counts alone, the same collectors run and never prune: their window
+    /// loops are several times faster than the generic scorer tree on frequent terms.
     func topDocs(_ query: Query, weightings: FieldWeightings, count: Int, after: ScoredDoc?, trackTotal: Int?) throws(SegmentError) -> TopDocs {
         let weight = try WeightBuilder(snapshot: snapshot, config: config, weightings: weightings).build(query)
         var collector = TopDocsCollector(capacity: count)
         var skipped = false
-        let prunable = count > 0 && trackTotal != nil
-        let union = prunable ? BlockMaxUnion(weight) : nil
-        let conjunction = prunable && union == nil ? BlockMaxConjunction(weight) : nil
-        let phrases = prunable && union == nil && conjunction == nil ? PhraseUnion(weight) : nil
+        let fast = !referenceExecution
+        let union = fast ? BlockMaxUnion(weight) : nil
+        let conjunction = fast && union == nil ? BlockMaxConjunction(weight) : nil
+        let phrases = fast && union == nil && conjunction == nil ? PhraseUnion(weight) : nil
         for (ordinal, segment) in snapshot.segments.enumerated() {
             if let conjunction {
                 if try conjunction.collect(segment, ordinal: ordinal, into: &collector, after: after, trackTotal: trackTotal) { skipped = true }

@@ -13,6 +13,8 @@ import Testing
         let writer = try SearchTestIndex.build(docs, cuts: [900, 1700], deletes: deletes, seed: UInt64(seed))
         defer { writer.close() }
         let searcher = Searcher(snapshot: writer.snapshot(), config: TestIndex.config())
+        var reference = searcher
+        reference.referenceExecution = true
         var pruned = 0
         var prunedWithPhrases = 0
         for q in 0..<60 {
@@ -27,7 +29,11 @@ import Testing
             }
             let query: Query = n == 1 ? terms[0] : .boolean(BooleanQuery(should: terms))
             let k = [1, 10, 50][q % 3]
-            let exact = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
+            let exact = try reference.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
+            // Every hit counted: the same collectors, never pruning, give the reference exactly.
+            let everyHit = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
+            #expect(everyHit.hits.map(\.doc) == exact.hits.map(\.doc) && everyHit.hits.map(\.score) == exact.hits.map(\.score), "query \(q): \(query)")
+            #expect(everyHit.total == exact.total && everyHit.totalRelation == .equal, "query \(q): \(query)")
             let fast = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: k, loadFields: false))
             #expect(fast.hits.map(\.doc) == exact.hits.map(\.doc), "query \(q): \(query)")
             #expect(fast.hits.map(\.score) == exact.hits.map(\.score), "query \(q): \(query)")
@@ -53,6 +59,8 @@ import Testing
         let writer = try SearchTestIndex.build(docs, cuts: [1100, 2000], deletes: deletes, seed: UInt64(seed))
         defer { writer.close() }
         let searcher = Searcher(snapshot: writer.snapshot(), config: TestIndex.config())
+        var reference = searcher
+        reference.referenceExecution = true
         var pruned = 0
         for q in 0..<60 {
             let clauses: [Query] = (0..<(2 + Int(rng.next() % 2))).map { _ in
@@ -65,7 +73,11 @@ import Testing
             }
             let query: Query = .boolean(BooleanQuery(must: clauses))
             let k = [1, 10, 50][q % 3]
-            let exact = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
+            let exact = try reference.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
+            // Every hit counted: the same collectors, never pruning, give the reference exactly.
+            let everyHit = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
+            #expect(everyHit.hits.map(\.doc) == exact.hits.map(\.doc) && everyHit.hits.map(\.score) == exact.hits.map(\.score), "query \(q): \(query)")
+            #expect(everyHit.total == exact.total && everyHit.totalRelation == .equal, "query \(q): \(query)")
             let fast = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: k, loadFields: false))
             #expect(fast.hits.map(\.doc) == exact.hits.map(\.doc), "query \(q): \(query)")
             #expect(fast.hits.map(\.score) == exact.hits.map(\.score), "query \(q): \(query)")

@@ -22,6 +22,8 @@ import Testing
         let snapshot = writer.snapshot()
         #expect(snapshot.segments.count == 3)
         let searcher = Searcher(snapshot: snapshot, config: TestIndex.config())
+        var reference = searcher
+        reference.referenceExecution = true
 
         // Terms by document frequency in the first segment: frequent ones span many blocks.
         var byFrequency: [(term: String, df: Int32)] = []
@@ -68,7 +70,12 @@ import Testing
                                                        .phrase(PhraseQuery(field: "body", terms: words))]))
             }
             let k = [1, 10, 50][q % 3]
-            let exact = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
+            let exact = try reference.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
+            // Every hit counted: the same collectors, never pruning, give the reference exactly.
+            let everyHit = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
+            #expect(everyHit.hits.map(\.doc) == exact.hits.map(\.doc) && everyHit.hits.map(\.score) == exact.hits.map(\.score), "query \(q): \(query)")
+            #expect(everyHit.total == exact.total && everyHit.totalRelation == .equal, "query \(q): \(query)")
+            #expect(try searcher.count(query) == exact.total, "query \(q): \(query)")
             let fast = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: k, loadFields: false))
             #expect(fast.hits.map(\.doc) == exact.hits.map(\.doc), "query \(q): \(query)")
             #expect(fast.hits.map(\.score) == exact.hits.map(\.score), "query \(q): \(query)")
