@@ -30,28 +30,55 @@ struct BlockMaxConjunction {
         clauses = list
     }
 
-    /// One clause in one segment: its terms (those the segment has), in clause order.
-    private final class Clause {
-        let terms: [TermDocScorer]
-        let cost: Int
+    /// Every clause's terms in one segment, in clause order, as cursors in owned memory that
+    /// the loops step in place (no reference counting per document); clause `c` is terms
+    /// `starts[c] ..< starts[c + 1]`. Freed with the object.
+    private final class Clauses {
+        let count: Int
+        let terms: UnsafeMutablePointer<TermCursor>
+        let termCount: Int
+        let starts: UnsafeMutablePointer<Int>
+        let costs: [Int]
         /// Per term, the last document of the block bounding it in the current window (below
         /// the window's start when the term has nothing left).
-        var lasts: [Int32]
-        /// The sum of the terms' block bounds over the current window.
-        var bound: Float = 0
+        let lasts: UnsafeMutablePointer<Int32>
+        /// Per clause, the sum of its terms' block bounds over the current window.
+        let bounds: UnsafeMutablePointer<Float>
 
-        init(_ terms: [TermDocScorer]) {
-            self.terms = terms
-            lasts = Array(repeating: -1, count: terms.count)
-            cost = terms.reduce(0) { $0 + $1.cost }
+        init(_ lists: [[TermCursor]]) {
+            count = lists.count
+            let flat = lists.flatMap { $0 }
+            termCount = flat.count
+            terms = .allocate(capacity: max(flat.count, 1))
+            terms.initialize(from: flat, count: flat.count)
+            starts = .allocate(capacity: lists.count + 1)
+            var at = 0
+            for (c, list) in lists.enumerated() {
+                starts[c] = at
+                at += list.count
+            }
+            starts[lists.count] = at
+            costs = lists.map { $0.reduce(0) { $0 + $1.cost } }
+            lasts = .allocate(capacity: max(flat.count, 1))
+            lasts.initialize(repeating: -1, count: max(flat.count, 1))
+            bounds = .allocate(capacity: max(lists.count, 1))
+            bounds.initialize(repeating: 0, count: max(lists.count, 1))
         }
 
-        /// Advances the terms behind `target` to it; returns the clause's first document from
-        /// `target` on.
+        deinit {
+            terms.deinitialize(count: termCount)
+            terms.deallocate()
+            starts.deallocate()
+            lasts.deallocate()
+            bounds.deallocate()
+        }
+
+        /// Advances clause `c`'s terms behind `target` to it; returns the clause's first
+        /// document from `target` on.
         @inline(__always)
-        func advance(to target: Int32) throws(SegmentError) -> Int32 {
+        func advance(_ c: Int, to target: Int32) throws(SegmentError) -> Int32 {
             var smallest = PostingsIterator.noMoreDocs
-            for i in terms.indices {
+            for i in starts[c]..<starts[c + 1] {
                 var d = terms[i].doc
                 if d < target { d = try terms[i].advance(to: target) }
                 if d < smallest { smallest = d }
@@ -59,11 +86,11 @@ struct BlockMaxConjunction {
             return smallest
         }
 
-        /// The sum, in clause order, of the terms on `doc` (`DisjunctionScorer.score()`).
+        /// The sum, in clause order, of clause `c`'s terms on `doc` (`DisjunctionScorer.score()`).
         @inline(__always)
-        func score(_ doc: Int32) -> Float {
+        func score(_ c: Int, _ doc: Int32) -> Float {
             var sum: Float = 0
-            for i in terms.indices where terms[i].doc == doc { sum += terms[i].score() }
+            for i in starts[c]..<starts[c + 1] where terms[i].doc == doc { sum += terms[i].score() }
             return sum
         }
     }
@@ -73,21 +100,24 @@ struct BlockMaxConjunction {
     func collect(_ segment: IndexSnapshot.SegmentView, ordinal: Int, into collector: inout TopDocsCollector, after: ScoredDoc?,
                  trackTotal: Int?) throws(SegmentError) -> Bool {
         let reader = segment.reader
-        var list: [Clause] = []
+        var lists: [[TermCursor]] = []
         for terms in clauses {
-            let scorers = try BlockMaxUnion.scorers(terms, in: reader, ordinal: ordinal)
+            let cursors = try BlockMaxUnion.cursors(terms, in: reader, ordinal: ordinal)
             // A clause with no term in the segment: nothing here matches them all.
-            if scorers.isEmpty { return false }
-            list.append(Clause(scorers))
+            if cursors.isEmpty { return false }
+            lists.append(cursors)
         }
+        let all = Clauses(lists)
+        lists = []
         // Candidates come from the cheapest clause; the others check them, cheapest first.
-        let byCost = list.indices.sorted { list[$0].cost < list[$1].cost }
-        let lead = list[byCost[0]]
-        let others = byCost.dropFirst().map { list[$0] }
+        let byCost = (0..<all.count).sorted { all.costs[$0] < all.costs[$1] }
+        let lead = byCost[0]
+        let others = Array(byCost.dropFirst())
         let live = segment.liveDocs
         let checkLive = live.hasDeletions
         let base = segment.docBase
         let noMore = PostingsIterator.noMoreDocs
+        let t = all.terms
         var skipped = false
         var target: Int32 = 0
         while true {
@@ -95,16 +125,16 @@ struct BlockMaxConjunction {
             // reaches the target is advanced (free), the others are bounded by the impacts of
             // the block the skip data says holds the target.
             var end = noMore
-            for c in list {
+            for c in 0..<all.count {
                 var exhausted = true
-                for (i, s) in c.terms.enumerated() {
-                    c.lasts[i] = -1
-                    if s.doc == noMore { continue }
-                    if s.doc < target && target <= s.decodedBlockLast { _ = try s.advance(to: target) }
-                    if s.doc == noMore { continue }
-                    let last = s.doc >= target ? s.decodedBlockLast : try s.shallowAdvance(to: target)
+                for i in all.starts[c]..<all.starts[c + 1] {
+                    all.lasts[i] = -1
+                    if t[i].doc == noMore { continue }
+                    if t[i].doc < target && target <= t[i].decodedBlockLast { _ = try t[i].advance(to: target) }
+                    if t[i].doc == noMore { continue }
+                    let last = t[i].doc >= target ? t[i].decodedBlockLast : try t[i].shallowAdvance(to: target)
                     if last < target { continue }
-                    c.lasts[i] = last
+                    all.lasts[i] = last
                     exhausted = false
                     if last < end { end = last }
                 }
@@ -113,21 +143,21 @@ struct BlockMaxConjunction {
             }
             var bound: Float = 0
             var empty = false
-            for c in list {
+            for c in 0..<all.count {
                 var b: Float = 0
                 var present = false
-                for (i, s) in c.terms.enumerated() where c.lasts[i] >= target {
-                    if s.doc >= target && s.doc > end { continue }
+                for i in all.starts[c]..<all.starts[c + 1] where all.lasts[i] >= target {
+                    if t[i].doc >= target && t[i].doc > end { continue }
                     present = true
-                    b += max(s.blockMaxScore(), 0)
+                    b += max(t[i].blockMaxScore(), 0)
                 }
-                c.bound = b
+                all.bounds[c] = b
                 bound += b
                 if !present { empty = true }
             }
             let mayPrune = collector.mayPrune(trackTotal: trackTotal)
             if !empty && !(mayPrune && bound <= collector.threshold) {
-                try collectWindow(target: target, end: end, lead: lead, others: others, all: list, mayPrune: mayPrune,
+                try collectWindow(target: target, end: end, clauses: all, lead: lead, others: others, mayPrune: mayPrune,
                                   trackTotal: trackTotal, into: &collector, checkLive: checkLive, live: live, base: base, after: after, skipped: &skipped)
             } else if !empty {
                 skipped = true
@@ -138,7 +168,7 @@ struct BlockMaxConjunction {
     }
 
     /// The leapfrog conjunction over the window's documents, led by the cheapest clause.
-    private func collectWindow(target: Int32, end: Int32, lead: Clause, others: [Clause], all: [Clause], mayPrune: Bool,
+    private func collectWindow(target: Int32, end: Int32, clauses all: Clauses, lead: Int, others: [Int], mayPrune: Bool,
                                trackTotal: Int?, into collector: inout TopDocsCollector, checkLive: Bool, live: LiveDocs, base: Int, after: ScoredDoc?,
                                skipped: inout Bool) throws(SegmentError) {
         var candidate = target
@@ -146,12 +176,15 @@ struct BlockMaxConjunction {
         // only rise while the window runs, so it keeps holding.
         var prune = mayPrune
         outer: while true {
-            candidate = try lead.advance(to: candidate)
+            candidate = try all.advance(lead, to: candidate)
             if candidate > end { return }
+            // The lead's score when pruning computed it (the same Float the sum below needs).
+            var leadScore: Float = 0
             if prune {
                 // The lead's exact score and the others' window bounds, in clause order.
+                leadScore = all.score(lead, candidate)
                 var bound: Float = 0
-                for c in all { bound += c === lead ? lead.score(candidate) : c.bound }
+                for c in 0..<all.count { bound += c == lead ? leadScore : all.bounds[c] }
                 if bound <= collector.threshold {
                     skipped = true
                     candidate += 1
@@ -159,7 +192,7 @@ struct BlockMaxConjunction {
                 }
             }
             for c in others {
-                let d = try c.advance(to: candidate)
+                let d = try all.advance(c, to: candidate)
                 if d > candidate {
                     if d > end { return }
                     candidate = d
@@ -168,7 +201,7 @@ struct BlockMaxConjunction {
             }
             if !checkLive || live.isLive(candidate) {
                 var sum: Float = 0
-                for c in all { sum += c.score(candidate) }
+                for c in 0..<all.count { sum += c == lead && prune ? leadScore : all.score(c, candidate) }
                 collector.offer(score: sum, doc: base + Int(candidate), after: after)
             }
             if !prune { prune = collector.mayPrune(trackTotal: trackTotal) }

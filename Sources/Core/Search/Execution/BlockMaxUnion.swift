@@ -46,12 +46,17 @@ struct BlockMaxUnion {
     /// Scorers for the terms that occur in segment `ordinal` (shared with `BlockMaxConjunction`,
     /// whose clauses are unions of terms).
     static func scorers(_ terms: [Term], in reader: SegmentReader, ordinal: Int) throws(SegmentError) -> [TermDocScorer] {
-        var scorers: [TermDocScorer] = []
+        try cursors(terms, in: reader, ordinal: ordinal).map(TermDocScorer.init(cursor:))
+    }
+
+    /// `scorers` as bare cursors, for loops that keep them in owned memory.
+    static func cursors(_ terms: [Term], in reader: SegmentReader, ordinal: Int) throws(SegmentError) -> [TermCursor] {
+        var cursors: [TermCursor] = []
         for t in terms {
             guard ordinal < t.infos.count, let info = t.infos[ordinal] else { continue }
-            scorers.append(TermDocScorer(postings: try reader.postings(t.field, info), norms: reader.norms(t.field), scorer: t.scorer))
+            cursors.append(TermCursor(postings: try reader.postings(t.field, info), norms: reader.norms(t.field), scorer: t.scorer))
         }
-        return scorers
+        return cursors
     }
 
     /// Collects segment `ordinal`; returns whether any window was skipped (so `total` is only
