@@ -35,8 +35,8 @@ struct BlockMaxConjunction {
     /// `starts[c] ..< starts[c + 1]`. Freed with the object.
     private final class Clauses {
         let count: Int
+        private let owned: TermCursors
         let terms: UnsafeMutablePointer<TermCursor>
-        let termCount: Int
         let starts: UnsafeMutablePointer<Int>
         let costs: [Int]
         /// Per term, the last document of the block bounding it in the current window (below
@@ -47,10 +47,9 @@ struct BlockMaxConjunction {
 
         init(_ lists: [[TermCursor]]) {
             count = lists.count
-            let flat = lists.flatMap { $0 }
-            termCount = flat.count
-            terms = .allocate(capacity: max(flat.count, 1))
-            terms.initialize(from: flat, count: flat.count)
+            owned = TermCursors(lists.flatMap { $0 })
+            terms = owned.terms
+            let termCount = owned.count
             starts = .allocate(capacity: lists.count + 1)
             var at = 0
             for (c, list) in lists.enumerated() {
@@ -59,15 +58,13 @@ struct BlockMaxConjunction {
             }
             starts[lists.count] = at
             costs = lists.map { $0.reduce(0) { $0 + $1.cost } }
-            lasts = .allocate(capacity: max(flat.count, 1))
-            lasts.initialize(repeating: -1, count: max(flat.count, 1))
+            lasts = .allocate(capacity: max(termCount, 1))
+            lasts.initialize(repeating: -1, count: max(termCount, 1))
             bounds = .allocate(capacity: max(lists.count, 1))
             bounds.initialize(repeating: 0, count: max(lists.count, 1))
         }
 
         deinit {
-            terms.deinitialize(count: termCount)
-            terms.deallocate()
             starts.deallocate()
             lasts.deallocate()
             bounds.deallocate()
@@ -109,6 +106,7 @@ struct BlockMaxConjunction {
         }
         let all = Clauses(lists)
         lists = []
+        defer { withExtendedLifetime(all) {} }
         // Candidates come from the cheapest clause; the others check them, cheapest first.
         let byCost = (0..<all.count).sorted { all.costs[$0] < all.costs[$1] }
         let lead = byCost[0]

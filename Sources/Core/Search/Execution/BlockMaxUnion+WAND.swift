@@ -84,7 +84,7 @@ extension BlockMaxUnion {
         /// Offers the documents of `start...end` that can beat the heap, given the window's
         /// `bounds`; leaves every term at or before its first document past `end`, or where
         /// the last pivot left it.
-        func collect(_ scorers: [TermDocScorer], from start: Int32, through end: Int32, into collector: inout TopDocsCollector, base: Int,
+        func collect(_ scorers: UnsafeMutablePointer<TermCursor>, from start: Int32, through end: Int32, into collector: inout TopDocsCollector, base: Int,
                      live: LiveDocs, checkLive: Bool, after: ScoredDoc?) throws(SegmentError) {
             var m = 0
             for i in 0..<count where bounds[i] >= 0 {

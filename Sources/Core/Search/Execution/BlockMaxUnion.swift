@@ -43,13 +43,8 @@ struct BlockMaxUnion {
         }
     }
 
-    /// Scorers for the terms that occur in segment `ordinal` (shared with `BlockMaxConjunction`,
+    /// Cursors for the terms that occur in segment `ordinal` (shared with `BlockMaxConjunction`,
     /// whose clauses are unions of terms).
-    static func scorers(_ terms: [Term], in reader: SegmentReader, ordinal: Int) throws(SegmentError) -> [TermDocScorer] {
-        try cursors(terms, in: reader, ordinal: ordinal).map(TermDocScorer.init(cursor:))
-    }
-
-    /// `scorers` as bare cursors, for loops that keep them in owned memory.
     static func cursors(_ terms: [Term], in reader: SegmentReader, ordinal: Int) throws(SegmentError) -> [TermCursor] {
         var cursors: [TermCursor] = []
         for t in terms {
@@ -64,16 +59,19 @@ struct BlockMaxUnion {
     func collect(_ segment: IndexSnapshot.SegmentView, ordinal: Int, into collector: inout TopDocsCollector, after: ScoredDoc?,
                  trackTotal: Int?) throws(SegmentError) -> Bool {
         let reader = segment.reader
-        let scorers = try Self.scorers(terms, in: reader, ordinal: ordinal)
-        if scorers.isEmpty { return false }
+        let owned = TermCursors(try Self.cursors(terms, in: reader, ordinal: ordinal))
+        defer { withExtendedLifetime(owned) {} }
+        let s = owned.terms
+        let n = owned.count
+        if n == 0 { return false }
         let live = segment.liveDocs
         let checkLive = live.hasDeletions
         let base = segment.docBase
         let noMore = PostingsIterator.noMoreDocs
         var skipped = false
         var target: Int32 = 0
-        var lasts = [Int32](repeating: -1, count: scorers.count)
-        let wand = WANDWindow(count: scorers.count)
+        var lasts = [Int32](repeating: -1, count: n)
+        let wand = WANDWindow(count: n)
         var buckets: Buckets?
         windows: while true {
             // The window [target, end] and the bound of every score in it. A term whose
@@ -81,23 +79,23 @@ struct BlockMaxUnion {
             // is known and it adds nothing to a window it has no document in; the others are
             // bounded by the impacts of the block the skip data says holds the target.
             var end = noMore
-            for (i, s) in scorers.enumerated() {
+            for i in 0..<n {
                 lasts[i] = -1
-                if s.doc == noMore { continue }
-                if s.doc < target && target <= s.decodedBlockLast { _ = try s.advance(to: target) }
-                if s.doc == noMore { continue }
-                let last = s.doc >= target ? s.decodedBlockLast : try s.shallowAdvance(to: target)
+                if s[i].doc == noMore { continue }
+                if s[i].doc < target && target <= s[i].decodedBlockLast { _ = try s[i].advance(to: target) }
+                if s[i].doc == noMore { continue }
+                let last = s[i].doc >= target ? s[i].decodedBlockLast : try s[i].shallowAdvance(to: target)
                 if last < target { continue }
                 lasts[i] = last
                 if last < end { end = last }
             }
             var bound: Float = 0
             var any = false
-            for (i, s) in scorers.enumerated() {
+            for i in 0..<n {
                 var b: Float = -1
-                if lasts[i] >= target && !(s.doc >= target && s.doc > end) {
+                if lasts[i] >= target && !(s[i].doc >= target && s[i].doc > end) {
                     any = true
-                    b = max(s.blockMaxScore(), 0)
+                    b = max(s[i].blockMaxScore(), 0)
                     bound += b
                 }
                 wand.bounds[i] = b
@@ -114,23 +112,23 @@ struct BlockMaxUnion {
             // can, and block-max WAND finds them.
             if mayPrune && wand.hasNonEssentialTerm(threshold: collector.threshold) {
                 skipped = true
-                try wand.collect(scorers, from: target, through: end, into: &collector, base: base, live: live, checkLive: checkLive, after: after)
+                try wand.collect(s, from: target, through: end, into: &collector, base: base, live: live, checkLive: checkLive, after: after)
                 if end == noMore { return skipped }
                 target = end + 1
                 continue
             }
-            for s in scorers where s.doc < target { _ = try s.advance(to: target) }
+            for i in 0..<n where s[i].doc < target { _ = try s[i].advance(to: target) }
             // One term alone in the window (a frequent term next to a rare one, or a single
             // term): its documents in a tight loop.
             var alone = -1
-            for i in scorers.indices where scorers[i].doc <= end {
+            for i in 0..<n where s[i].doc <= end {
                 alone = alone == -1 ? i : -2
             }
             if alone >= 0 {
                 // Until the heap can prune: then the rest of the window is bounded afresh.
-                if try scorers[alone].collectRun(upTo: end, into: &collector, base: base, live: live, checkLive: checkLive, after: after,
+                if try s[alone].collectRun(upTo: end, into: &collector, base: base, live: live, checkLive: checkLive, after: after,
                                                  stopAtPruning: mayPrune ? nil : trackTotal) {
-                    target = scorers[alone].doc
+                    target = s[alone].doc
                     continue
                 }
                 if end == noMore { return skipped }
@@ -143,23 +141,22 @@ struct BlockMaxUnion {
             // per document.
             if end != noMore && Int(end) - Int(target) < Self.bucketSpan {
                 if buckets == nil { buckets = Buckets() }
-                try buckets!.collect(scorers, from: target, through: end, into: &collector, base: base, live: live, checkLive: checkLive,
+                try buckets!.collect(s, count: n, from: target, through: end, into: &collector, base: base, live: live, checkLive: checkLive,
                                      after: after)
                 target = end + 1
                 continue
             }
-            // Index loops: they borrow the scorers instead of retaining each per document. Once
-            // the heap can prune, the rest of the window is bounded afresh.
+            // Once the heap can prune, the rest of the window is bounded afresh.
             while true {
                 var d = noMore
-                for i in scorers.indices where scorers[i].doc < d { d = scorers[i].doc }
+                for i in 0..<n where s[i].doc < d { d = s[i].doc }
                 if d > end || d == noMore { break }
                 if !checkLive || live.isLive(d) {
                     var sum: Float = 0
-                    for i in scorers.indices where scorers[i].doc == d { sum += scorers[i].score() }
+                    for i in 0..<n where s[i].doc == d { sum += s[i].score() }
                     collector.offer(score: sum, doc: base + Int(d), after: after)
                 }
-                for i in scorers.indices where scorers[i].doc == d { _ = try scorers[i].next() }
+                for i in 0..<n where s[i].doc == d { _ = try s[i].next() }
                 if !mayPrune && collector.mayPrune(trackTotal: trackTotal) {
                     target = d + 1
                     continue windows
@@ -189,18 +186,17 @@ struct BlockMaxUnion {
             seen.deallocate()
         }
 
-        /// Every document of `scorers` in `start...end` (at most `bucketSpan` of them; the
-        /// scorers are at or after `start`), scored as the sum in clause order of the terms
-        /// on it, offered in document order; leaves the scorers past `end`.
-        func collect(_ scorers: [TermDocScorer], from start: Int32, through end: Int32, into collector: inout TopDocsCollector, base: Int,
-                     live: LiveDocs, checkLive: Bool, after: ScoredDoc?) throws(SegmentError) {
-            for i in scorers.indices {
-                let s = scorers[i]
-                while s.doc <= end {
-                    let k = Int(s.doc &- start)
-                    scores[k] += s.score()
+        /// Every document of the `count` cursors at `s` in `start...end` (at most `bucketSpan`
+        /// of them; the cursors are at or after `start`), scored as the sum in clause order of
+        /// the terms on it, offered in document order; leaves the cursors past `end`.
+        func collect(_ s: UnsafeMutablePointer<TermCursor>, count: Int, from start: Int32, through end: Int32, into collector: inout TopDocsCollector,
+                     base: Int, live: LiveDocs, checkLive: Bool, after: ScoredDoc?) throws(SegmentError) {
+            for i in 0..<count {
+                while s[i].doc <= end {
+                    let k = Int(s[i].doc &- start)
+                    scores[k] += s[i].score()
                     seen[k &>> 6] |= 1 &<< UInt64(k & 63)
-                    _ = try s.next()
+                    _ = try s[i].next()
                 }
             }
             let words = (Int(end &- start) + 64) / 64
