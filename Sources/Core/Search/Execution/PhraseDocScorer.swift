@@ -6,8 +6,10 @@
 /// after where term `i-1` matched, `gap_i` being the distance the query gives them (1, or more
 /// where the analyzer dropped a stop word). `slop == 1` is the exact phrase.
 final class PhraseDocScorer: DocScorer {
-    // Unchecked: single-threaded by construction (see `TermDocScorer`).
-    @exclusivity(unchecked) private var postings: [PostingsIterator]
+    /// The terms' postings in owned memory (`termCount` of them, freed in deinit), stepped in
+    /// place: an array property of a class checks its uniqueness on every mutation.
+    private let postings: UnsafeMutablePointer<PostingsIterator>
+    private let termCount: Int
     /// Term indices by document frequency, rarest first.
     private let order: [Int]
     /// `gaps[i]`: query distance from term i-1 to term i (gaps[0] unused).
@@ -19,14 +21,17 @@ final class PhraseDocScorer: DocScorer {
     private let scorer: any TermScorer
     /// Whether the weighting gives bounds (is monotone), so `candidateBound()` may bound.
     private let hasBounds: Bool
-    @exclusivity(unchecked) private var positions: [[UInt32]]
+    /// Per term, its positions in the current document (owned memory as `postings`).
+    private let positions: UnsafeMutablePointer<[UInt32]>
     private(set) var doc: Int32 = -1
     /// Phrase matches in `doc`.
     private(set) var freq = 0
     let cost: Int
 
     init(postings: [PostingsIterator], queryPositions: [Int], slop: Int, norms: NormsReader?, scorer: any TermScorer) {
-        self.postings = postings
+        termCount = postings.count
+        self.postings = .allocate(capacity: max(postings.count, 1))
+        self.postings.initialize(from: postings, count: postings.count)
         order = postings.indices.sorted { postings[$0].docFreq < postings[$1].docFreq }
         var gaps: [Int64] = [0]
         for i in 1..<max(queryPositions.count, 1) { gaps.append(Int64(queryPositions[i] - queryPositions[i - 1])) }
@@ -36,8 +41,16 @@ final class PhraseDocScorer: DocScorer {
         self.norms = norms?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
         self.scorer = scorer
         hasBounds = scorer.upperBound(maxTermFrequency: 1, minFieldNorm: 0) != nil
-        positions = Array(repeating: [], count: postings.count)
+        positions = .allocate(capacity: max(postings.count, 1))
+        positions.initialize(repeating: [], count: postings.count)
         cost = Int(postings.map(\.docFreq).min() ?? 0)
+    }
+
+    deinit {
+        postings.deinitialize(count: termCount)
+        postings.deallocate()
+        positions.deinitialize(count: termCount)
+        positions.deallocate()
     }
 
     func next() throws(SegmentError) -> Int32 {
@@ -120,11 +133,11 @@ final class PhraseDocScorer: DocScorer {
 
     /// Whether the candidate really holds the phrase (decodes positions); sets `freq`.
     func confirm() throws(SegmentError) -> Bool {
-        if slop == 1 && postings.count > 1 && offsets.count == postings.count {
+        if slop == 1 && termCount > 1 && offsets.count == termCount {
             freq = try exactMatches()
             return freq > 0
         }
-        for i in postings.indices { try postings[i].positions(into: &positions[i]) }
+        for i in 0..<termCount { try postings[i].positions(into: &positions[i]) }
         freq = countMatches()
         return freq > 0
     }
@@ -177,7 +190,7 @@ final class PhraseDocScorer: DocScorer {
         // In place (`currentFreq`): reading `postings[i].freq` would copy (retain and
         // release) the whole iterator.
         var most = postings[0].currentFreq()
-        if slop == 1 { for i in postings.indices { most = min(most, postings[i].currentFreq()) } }
+        if slop == 1 { for i in 0..<termCount { most = min(most, postings[i].currentFreq()) } }
         let d = Int(doc)
         let norm: UInt8 = d >= 0 && d < norms.count ? norms[d] : 0
         return scorer.score(termFrequency: UInt32(clamping: most), fieldNorm: norm)
@@ -197,7 +210,7 @@ final class PhraseDocScorer: DocScorer {
     @exclusivity(unchecked) private var deadEnds: Set<Int64> = []
 
     private func chain(from i: Int, previous: Int64) -> Bool {
-        if i == positions.count { return true }
+        if i == termCount { return true }
         let key = Int64(i) << 40 | previous
         if slop > 1 && deadEnds.contains(key) { return false }
         let low = previous + gaps[i]

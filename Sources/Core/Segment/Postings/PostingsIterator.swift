@@ -369,20 +369,24 @@ public struct PostingsIterator {
         if blockLastDoc == Self.noMoreDocs && count == 0 { doc = Self.noMoreDocs; return doc }
         if !decoded { try decodeBlock() }
         // The first document >= target after the current one: the next one often is (a
-        // conjunction's other clauses), else a binary search of the rest of the block.
+        // conjunction's other clauses), else a binary search of the rest of the block without
+        // branches on the data (each step picks a half with a conditional move: the halving
+        // branches of a plain binary search mispredict about every other step).
         let found = buffer.withUnsafeBufferPointer { b -> Int in
-            var lo = index + 1
-            var hi = count
-            guard lo < hi, hi <= b.count else { return count }
-            if Int32(bitPattern: b[lo]) >= target { return lo }
-            if Int32(bitPattern: b[hi - 1]) < target { return count }
-            lo += 1
-            hi -= 1
-            while lo < hi {
-                let mid = (lo + hi) >> 1
-                if Int32(bitPattern: b[mid]) < target { lo = mid + 1 } else { hi = mid }
+            let lo = index + 1
+            let hi = count
+            guard lo < hi, hi <= b.count, let p = b.baseAddress else { return count }
+            if Int32(bitPattern: p[lo]) >= target { return lo }
+            if Int32(bitPattern: p[hi - 1]) < target { return count }
+            // Now b[lo] < target <= b[hi - 1]: the answer is in lo + 1 ..< hi.
+            var base = lo + 1
+            var n = hi - base
+            while n > 1 {
+                let half = n &>> 1
+                base = Int32(bitPattern: p[base &+ half &- 1]) < target ? base &+ half : base
+                n &-= half
             }
-            return lo
+            return Int32(bitPattern: p[base]) < target ? base &+ 1 : base
         }
         index = found
         if found < count {
