@@ -18,7 +18,7 @@ final class PhraseDocScorer: DocScorer {
     private let offsets: [Int64]
     private let slop: Int64
     private let norms: UnsafeRawBufferPointer
-    private let scorer: any TermScorer
+    private let scorer: InlineScorer
     /// Whether the weighting gives bounds (is monotone), so `candidateBound()` may bound.
     private let hasBounds: Bool
     /// Per term, its positions in the current document (owned memory as `postings`).
@@ -39,7 +39,7 @@ final class PhraseDocScorer: DocScorer {
         offsets = queryPositions.map { Int64($0 - (queryPositions.first ?? 0)) }
         self.slop = Int64(max(slop, 1))
         self.norms = norms?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        self.scorer = scorer
+        self.scorer = InlineScorer(scorer)
         hasBounds = scorer.upperBound(maxTermFrequency: 1, minFieldNorm: 0) != nil
         positions = .allocate(capacity: max(postings.count, 1))
         positions.initialize(repeating: [], count: postings.count)
@@ -116,7 +116,7 @@ final class PhraseDocScorer: DocScorer {
         while c < until {
             let d = Int(c)
             let norm: UInt8 = d < norms.count ? norms[d] : 0
-            if scorer.score(termFrequency: UInt32(clamping: postings[lead].currentFreq()), fieldNorm: norm) > minScore { break }
+            if scorer.score(frequency: postings[lead].currentFreq(), norm: norm) > minScore { break }
             passed = true
             c = try postings[lead].next()
         }
@@ -193,7 +193,7 @@ final class PhraseDocScorer: DocScorer {
         if slop == 1 { for i in 0..<termCount { most = min(most, postings[i].currentFreq()) } }
         let d = Int(doc)
         let norm: UInt8 = d >= 0 && d < norms.count ? norms[d] : 0
-        return scorer.score(termFrequency: UInt32(clamping: most), fieldNorm: norm)
+        return scorer.score(frequency: most, norm: norm)
     }
 
     /// The start positions of term 0 from which a chain of positions satisfies the gaps and slop.
@@ -237,6 +237,6 @@ final class PhraseDocScorer: DocScorer {
     func score() -> Float {
         let d = Int(doc)
         let norm: UInt8 = d >= 0 && d < norms.count ? norms[d] : 0
-        return scorer.score(termFrequency: UInt32(freq), fieldNorm: norm)
+        return scorer.score(frequency: Int32(clamping: freq), norm: norm)
     }
 }

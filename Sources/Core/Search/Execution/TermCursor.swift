@@ -3,9 +3,7 @@
 /// and step in place, so the per-document loops pay no reference counting (a class instance
 /// read out of an array is retained and released around every call on it).
 ///
-/// BM25 (the default weighting) is scored inline from its 256-entry norm table, in exactly the
-/// order `BM25Scorer` computes, so the result is the same Float; other weightings go through
-/// their `TermScorer`. Never copied once in use: a copy shares the iterator's decode buffers.
+/// Never copied once in use: a copy shares the iterator's decode buffers.
 struct TermCursor {
     private var postings: PostingsIterator
     private(set) var doc: Int32 = -1
@@ -15,28 +13,13 @@ struct TermCursor {
     let cost: Int
     /// Norm ids by document; empty when the field keeps none (then norm 0).
     private let norms: UnsafeRawBufferPointer
-    private let scorer: any TermScorer
-    private let bm25Weight: Float
-    /// BM25's per-norm-id denominators (the scorer's shared table, kept alive by `bm25Table`);
-    /// nil for other weightings. A raw pointer: an array here costs a retain and release per
-    /// document.
-    private let bm25Cache: UnsafeMutablePointer<Float>?
-    private let bm25Table: BM25NormTable?
+    private let scorer: InlineScorer
 
     init(postings: PostingsIterator, norms: NormsReader?, scorer: any TermScorer) {
         self.postings = postings
         self.cost = Int(postings.docFreq)
         self.norms = norms?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        self.scorer = scorer
-        if let bm25 = scorer as? BM25Scorer {
-            bm25Weight = bm25.weight
-            bm25Table = bm25.cache
-            bm25Cache = bm25.cache.values
-        } else {
-            bm25Weight = 0
-            bm25Table = nil
-            bm25Cache = nil
-        }
+        self.scorer = InlineScorer(scorer)
     }
 
     @inline(__always)
@@ -65,12 +48,7 @@ struct TermCursor {
     /// iterator's storage).
     @inline(__always)
     mutating func score() -> Float {
-        let freq = postings.currentFreq()
-        if let bm25Cache {
-            let tf = Float(freq)
-            return bm25Weight * (tf / (tf + bm25Cache[Int(normId)]))
-        }
-        return scorer.score(termFrequency: UInt32(truncatingIfNeeded: freq), fieldNorm: normId)
+        scorer.score(frequency: postings.currentFreq(), norm: normId)
     }
 
     /// The current document's term frequency (explain).
@@ -90,12 +68,52 @@ struct TermCursor {
     /// Mutating only so that a call through a pointer reads in place instead of copying.
     @inline(__always)
     mutating func blockMaxScore() -> Float {
-        let maxFreq = postings.blockMaxFreq
-        let minNorm = postings.blockMinNorm
+        scorer.bound(maxFrequency: postings.blockMaxFreq, minNorm: postings.blockMinNorm)
+    }
+}
+
+/// A `TermScorer` for per-document loops: BM25 (the default weighting) is scored inline from
+/// its 256-entry norm table, in exactly the order `BM25Scorer` computes, so the result is the
+/// same Float without a call through the existential; other weightings go through it.
+struct InlineScorer {
+    let scorer: any TermScorer
+    private let bm25Weight: Float
+    /// BM25's per-norm-id denominators (the scorer's shared table, kept alive by `bm25Table`);
+    /// nil for other weightings. A raw pointer: an array here costs a retain and release per
+    /// document.
+    private let bm25Cache: UnsafeMutablePointer<Float>?
+    private let bm25Table: BM25NormTable?
+
+    init(_ scorer: any TermScorer) {
+        self.scorer = scorer
+        if let bm25 = scorer as? BM25Scorer {
+            bm25Weight = bm25.weight
+            bm25Table = bm25.cache
+            bm25Cache = bm25.cache.values
+        } else {
+            bm25Weight = 0
+            bm25Table = nil
+            bm25Cache = nil
+        }
+    }
+
+    @inline(__always)
+    func score(frequency: Int32, norm: UInt8) -> Float {
         if let bm25Cache {
-            let tf = Float(maxFreq)
+            let tf = Float(frequency)
+            return bm25Weight * (tf / (tf + bm25Cache[Int(norm)]))
+        }
+        return scorer.score(termFrequency: UInt32(truncatingIfNeeded: frequency), fieldNorm: norm)
+    }
+
+    /// The highest score with at most `maxFrequency` and a norm of at least `minNorm` (never
+    /// below a real score: the same Float operations); infinity without bounds.
+    @inline(__always)
+    func bound(maxFrequency: Int32, minNorm: UInt8) -> Float {
+        if let bm25Cache {
+            let tf = Float(maxFrequency)
             return bm25Weight * (tf / (tf + bm25Cache[Int(minNorm)]))
         }
-        return scorer.upperBound(maxTermFrequency: UInt32(clamping: maxFreq), minFieldNorm: minNorm) ?? .infinity
+        return scorer.upperBound(maxTermFrequency: UInt32(clamping: maxFrequency), minFieldNorm: minNorm) ?? .infinity
     }
 }
