@@ -143,3 +143,40 @@ import Testing
         #expect(cache.get(99) == [99])
     }
 }
+
+/// Skip data whose document deltas add up past the id range (a crafted file: the checksum
+/// only catches damage) is a typed error, never a trap, whether it is read by the fast path,
+/// passed over by a far `advance`, or read by the checked reader near the end.
+@Suite struct HostileSkipDataTests {
+    /// A `.doc` image for a term in 384 documents (three full blocks) whose skip entries each
+    /// advance the last document by `delta`; `padding` bytes after the skip data keep the fast
+    /// reader (which needs 41 readable bytes) in play or, with 0, leave the end to the checked one.
+    func iterator(delta: UInt64, padding: Int) throws -> PostingsIterator {
+        var skip = DataOutput()
+        for _ in 0..<3 {
+            skip.writeVInt(delta)
+            skip.writeVInt(0)  // data bytes
+            skip.writeVInt(1)  // max frequency
+        }
+        var out = DataOutput()
+        out.writeVInt(skip.count + padding)
+        out.writeBytes(skip.bytes)
+        out.writeBytes([UInt8](repeating: 0, count: padding))
+        let file = ReadOnlyFile(path: "crafted.doc", copying: out.bytes)
+        let info = TermInfo(docFreq: 384, totalTermFreq: 384, postingsOffset: 0, positionsOffset: 0)
+        return try PostingsIterator(info: info, docFile: file, posFile: nil, codec: IdentityCodec(), hasNorms: false, inLanes: true)
+    }
+
+    @Test(arguments: [0, 64], [UInt64(Int32.max), UInt64(Int32.max) - 1])
+    func documentIdsPastTheRangeAreCorruption(padding: Int, delta: UInt64) throws {
+        // The first entry ends at (or just below) the "no more documents" id; the second passes
+        // the Int32 range (a trap where an unchecked conversion read it).
+        do {
+            var postings = try iterator(delta: delta, padding: padding)
+            _ = try postings.advanceShallow(to: .max)
+            Issue.record("no error for skip data past the document id range")
+        } catch let error as SegmentError {
+            #expect("\(error)".contains("crafted.doc"))
+        }
+    }
+}

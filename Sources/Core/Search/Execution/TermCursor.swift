@@ -103,7 +103,7 @@ struct InlineScorer {
             let tf = Float(frequency)
             return bm25Weight * (tf / (tf + bm25Cache[Int(norm)]))
         }
-        return scorer.score(termFrequency: UInt32(truncatingIfNeeded: frequency), fieldNorm: norm)
+        return scorer.score(termFrequency: UInt32(clamping: frequency), fieldNorm: norm)
     }
 
     /// The highest score with at most `maxFrequency` and a norm of at least `minNorm` (never

@@ -89,7 +89,7 @@ enum LanePacker {
     /// (the previous block's last document, -1 for none), which becomes this block's last.
     ///
     /// Deltas of up to 24 bits go four at a time, with a prefix sum inside each 16-byte group and
-    /// the running total carried between groups: 128 of them add less than 2^31, so from a
+    /// the running total carried between groups: 128 of them add at most 2^31, so from a
     /// `last` below 2^31 no value wraps and every document is exact and above the one before.
     /// Wider deltas (a huge sparse segment, or a damaged file) are summed one by one in 64 bits,
     /// so that the caller's overflow check sees the true last document.

@@ -182,6 +182,7 @@ public struct PostingsIterator {
                 blockMaxFreq = Int32(try skipInput.readVInt(max: Int(Int32.max)))
                 blockMinNorm = hasNorms ? try skipInput.readByte() : 0
                 guard skipInput.position <= skipEnd else { throw skipInput.corrupt("skip entry past the skip data") }
+                guard lastSkipDoc < Int64(Int32.max) else { throw skipInput.corrupt("skip entry past the last document id") }
             } catch {
                 throw SegmentError.wrap(error, file: docFile.path)
             }
@@ -211,7 +212,8 @@ public struct PostingsIterator {
             minNorm = base.load(fromByteOffset: p, as: UInt8.self)
             p += 1
         }
-        guard p <= skipEnd else { return false }
+        // A last document past the id range goes to the checked reader, which reports it.
+        guard p <= skipEnd, lastSkipDoc + Int64(docDelta) < Int64(Int32.max) else { return false }
         lastSkipDoc += Int64(docDelta)
         nextBlockData += Int(dataDelta)
         nextBlockPositions += Int(posDelta)
@@ -439,7 +441,7 @@ public struct PostingsIterator {
                 guard let v = vint(), v <= UInt64(Int32.max) * 64 else { p = entry; break }
                 posDelta = v
             }
-            guard vint() != nil else { p = entry; break }
+            guard let maxFreq = vint(), maxFreq <= UInt64(Int32.max) else { p = entry; break }
             if hasNorms { p &+= 1 }
             lastDoc += Int64(docDelta)
             data += Int(dataDelta)
