@@ -13,15 +13,21 @@
 /// scored is scored as `ConjunctionScorer` over `DisjunctionScorer`s scores it: clause by
 /// clause in clause order, each clause's terms in clause order, so scores do not depend on
 /// whether pruning ran.
+///
+/// Must-not clauses (any query) exclude: a candidate every required clause holds is dropped,
+/// uncounted, where one of them matches, as `ExclusionScorer` drops it; they change no score.
 struct BlockMaxConjunction {
     /// The required clauses, in clause order, each an OR of one or more terms.
     let clauses: [[BlockMaxUnion.Term]]
+    /// The must-not clauses.
+    let excluded: [Weight]
 
-    /// The clauses of `weight` when it is a boolean of two or more must clauses only (no
-    /// should, filter or must-not), each a term or a pure OR of terms whose weightings give
-    /// block bounds; nil otherwise.
+    /// The clauses of `weight` when it is a boolean of must clauses (two or more, or one beside
+    /// must-not clauses) and must-not clauses only (no should or filter), each must clause a
+    /// term or a pure OR of terms whose weightings give block bounds; nil otherwise.
     init?(_ weight: Weight) {
-        guard case .boolean(let b) = weight, b.must.count >= 2, b.should.isEmpty, b.filter.isEmpty, b.mustNot.isEmpty else { return nil }
+        guard case .boolean(let b) = weight, b.must.count >= (b.mustNot.isEmpty ? 2 : 1), b.should.isEmpty, b.filter.isEmpty else { return nil }
+        excluded = b.mustNot
         var list: [[BlockMaxUnion.Term]] = []
         for w in b.must {
             guard let union = BlockMaxUnion(w) else { return nil }
@@ -107,6 +113,10 @@ struct BlockMaxConjunction {
         let all = Clauses(lists)
         lists = []
         defer { withExtendedLifetime(all) {} }
+        var exclusions: [any DocScorer] = []
+        for w in excluded {
+            if let s = try w.scorer(in: segment, ordinal: ordinal) { exclusions.append(s) }
+        }
         // Candidates come from the cheapest clause; the others check them, cheapest first.
         let byCost = (0..<all.count).sorted { all.costs[$0] < all.costs[$1] }
         let lead = byCost[0]
@@ -155,7 +165,7 @@ struct BlockMaxConjunction {
             }
             let mayPrune = collector.mayPrune(trackTotal: trackTotal)
             if !empty && !(mayPrune && bound <= collector.threshold) {
-                try collectWindow(target: target, end: end, clauses: all, lead: lead, others: others, mayPrune: mayPrune,
+                try collectWindow(target: target, end: end, clauses: all, lead: lead, others: others, excluded: exclusions, mayPrune: mayPrune,
                                   trackTotal: trackTotal, into: &collector, checkLive: checkLive, live: live, base: base, after: after, skipped: &skipped)
             } else if !empty {
                 skipped = true
@@ -166,7 +176,7 @@ struct BlockMaxConjunction {
     }
 
     /// The leapfrog conjunction over the window's documents, led by the cheapest clause.
-    private func collectWindow(target: Int32, end: Int32, clauses all: Clauses, lead: Int, others: [Int], mayPrune: Bool,
+    private func collectWindow(target: Int32, end: Int32, clauses all: Clauses, lead: Int, others: [Int], excluded: [any DocScorer], mayPrune: Bool,
                                trackTotal: Int?, into collector: inout TopDocsCollector, checkLive: Bool, live: LiveDocs, base: Int, after: ScoredDoc?,
                                skipped: inout Bool) throws(SegmentError) {
         var candidate = target
@@ -194,6 +204,13 @@ struct BlockMaxConjunction {
                 if d > candidate {
                     if d > end { return }
                     candidate = d
+                    continue outer
+                }
+            }
+            for e in excluded {
+                if e.doc < candidate { _ = try e.advance(to: candidate) }
+                if e.doc == candidate {
+                    candidate += 1
                     continue outer
                 }
             }

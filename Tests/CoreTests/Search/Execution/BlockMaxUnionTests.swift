@@ -51,7 +51,8 @@ import Testing
     }
 
     /// `BlockMaxConjunction`: ANDs of terms and of ORs of terms (the benchmark's
-    /// `(title:a OR text:a) AND (title:b OR text:b)`) give the exhaustive top k.
+    /// `(title:a OR text:a) AND (title:b OR text:b)`), some with must-not clauses (terms and
+    /// phrases; with one must clause too), give the exhaustive top k.
     @Test(arguments: 0..<3) func prunedConjunctionTopKEqualsExhaustiveTopK(seed: Int) throws {
         var rng = SplitMix64(seed: UInt64(seed) + 977)
         let docs = (0..<3000).map { SearchTestIndex.randomDoc(&rng, id: "d\($0)") }
@@ -62,8 +63,11 @@ import Testing
         var reference = searcher
         reference.referenceExecution = true
         var pruned = 0
+        var excludedSome = 0
         for q in 0..<60 {
-            let clauses: [Query] = (0..<(2 + Int(rng.next() % 2))).map { _ in
+            // Every third query excludes: then it may have a single must clause.
+            let excluding = q % 3 == 2
+            let clauses: [Query] = (0..<((excluding ? 1 : 2) + Int(rng.next() % 2))).map { _ in
                 let word = SearchTestIndex.word(&rng)
                 switch rng.next() % 3 {
                 case 0: return .term(field: "body", text: word)
@@ -71,8 +75,21 @@ import Testing
                 default: return .boolean(BooleanQuery(should: [.term(field: "body", text: word), .term(field: "title", text: SearchTestIndex.word(&rng))]))
                 }
             }
-            let query: Query = .boolean(BooleanQuery(must: clauses))
-            let k = [1, 10, 50][q % 3]
+            var exclusions: [Query] = []
+            if excluding {
+                exclusions.append(.term(field: "body", text: SearchTestIndex.word(&rng)))
+                if rng.next() % 2 == 0 { exclusions.append(.phrase(PhraseQuery(field: "body", terms: [SearchTestIndex.word(&rng), SearchTestIndex.word(&rng)]))) }
+            }
+            let query: Query = .boolean(BooleanQuery(must: clauses, mustNot: exclusions))
+            let k = [1, 10, 50, 5][q % 4]
+            if excluding {
+                // The block-max path takes it, and the exclusion removes something now and then.
+                let weight = try WeightBuilder(snapshot: searcher.snapshot, config: searcher.config, weightings: FieldWeightings()).build(query)
+                #expect(BlockMaxConjunction(weight) != nil, "query \(q): \(query)")
+                let without = try reference.search(SearchRequest(query: .boolean(BooleanQuery(must: clauses)), pageLen: 1, trackTotal: nil, loadFields: false))
+                let with = try reference.search(SearchRequest(query: query, pageLen: 1, trackTotal: nil, loadFields: false))
+                if with.total < without.total { excludedSome += 1 }
+            }
             let exact = try reference.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
             // Every hit counted: the same collectors, never pruning, give the reference exactly.
             let everyHit = try searcher.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
@@ -89,5 +106,6 @@ import Testing
             }
         }
         #expect(pruned > 0, "no conjunction skipped anything: the test does not exercise pruning")
+        #expect(excludedSome > 0, "no must-not clause excluded anything: the test does not exercise exclusion")
     }
 }
