@@ -14,19 +14,24 @@
 /// clause in clause order, each clause's terms in clause order, so scores do not depend on
 /// whether pruning ran.
 ///
-/// Must-not clauses (any query) exclude: a candidate every required clause holds is dropped,
-/// uncounted, where one of them matches, as `ExclusionScorer` drops it; they change no score.
+/// Filter clauses (any query: a search's `filter=`) restrict without scoring: a candidate every
+/// required clause holds must be in each, and one that is not leaps to the filter's next
+/// document. Must-not clauses (any query) exclude: such a candidate is dropped, uncounted,
+/// where one of them matches, as `ExclusionScorer` drops it. Neither changes a score.
 struct BlockMaxConjunction {
     /// The required clauses, in clause order, each an OR of one or more terms.
     let clauses: [[BlockMaxUnion.Term]]
+    /// The filter clauses.
+    let filters: [Weight]
     /// The must-not clauses.
     let excluded: [Weight]
 
     /// The clauses of `weight` when it is a boolean of must clauses (two or more, or one beside
-    /// must-not clauses) and must-not clauses only (no should or filter), each must clause a
-    /// term or a pure OR of terms whose weightings give block bounds; nil otherwise.
+    /// filter or must-not clauses), filter and must-not clauses (no should), each must clause
+    /// a term or a pure OR of terms whose weightings give block bounds; nil otherwise.
     init?(_ weight: Weight) {
-        guard case .boolean(let b) = weight, b.must.count >= (b.mustNot.isEmpty ? 2 : 1), b.should.isEmpty, b.filter.isEmpty else { return nil }
+        guard case .boolean(let b) = weight, b.must.count >= (b.mustNot.isEmpty && b.filter.isEmpty ? 2 : 1), b.should.isEmpty else { return nil }
+        filters = b.filter
         excluded = b.mustNot
         var list: [[BlockMaxUnion.Term]] = []
         for w in b.must {
@@ -113,6 +118,12 @@ struct BlockMaxConjunction {
         let all = Clauses(lists)
         lists = []
         defer { withExtendedLifetime(all) {} }
+        var restrictions: [any DocScorer] = []
+        for w in filters {
+            // A filter with nothing in the segment: nothing here passes it.
+            guard let s = try w.scorer(in: segment, ordinal: ordinal) else { return false }
+            restrictions.append(s)
+        }
         var exclusions: [any DocScorer] = []
         for w in excluded {
             if let s = try w.scorer(in: segment, ordinal: ordinal) { exclusions.append(s) }
@@ -165,7 +176,7 @@ struct BlockMaxConjunction {
             }
             let mayPrune = collector.mayPrune(trackTotal: trackTotal)
             if !empty && !(mayPrune && bound <= collector.threshold) {
-                try collectWindow(target: target, end: end, clauses: all, lead: lead, others: others, excluded: exclusions, mayPrune: mayPrune,
+                try collectWindow(target: target, end: end, clauses: all, lead: lead, others: others, filters: restrictions, excluded: exclusions, mayPrune: mayPrune,
                                   trackTotal: trackTotal, into: &collector, checkLive: checkLive, live: live, base: base, after: after, skipped: &skipped)
             } else if !empty {
                 skipped = true
@@ -176,7 +187,7 @@ struct BlockMaxConjunction {
     }
 
     /// The leapfrog conjunction over the window's documents, led by the cheapest clause.
-    private func collectWindow(target: Int32, end: Int32, clauses all: Clauses, lead: Int, others: [Int], excluded: [any DocScorer], mayPrune: Bool,
+    private func collectWindow(target: Int32, end: Int32, clauses all: Clauses, lead: Int, others: [Int], filters: [any DocScorer], excluded: [any DocScorer], mayPrune: Bool,
                                trackTotal: Int?, into collector: inout TopDocsCollector, checkLive: Bool, live: LiveDocs, base: Int, after: ScoredDoc?,
                                skipped: inout Bool) throws(SegmentError) {
         var candidate = target
@@ -201,6 +212,14 @@ struct BlockMaxConjunction {
             }
             for c in others {
                 let d = try all.advance(c, to: candidate)
+                if d > candidate {
+                    if d > end { return }
+                    candidate = d
+                    continue outer
+                }
+            }
+            for f in filters {
+                let d = f.doc < candidate ? try f.advance(to: candidate) : f.doc
                 if d > candidate {
                     if d > end { return }
                     candidate = d

@@ -52,7 +52,8 @@ import Testing
 
     /// `BlockMaxConjunction`: ANDs of terms and of ORs of terms (the benchmark's
     /// `(title:a OR text:a) AND (title:b OR text:b)`), some with must-not clauses (terms and
-    /// phrases; with one must clause too), give the exhaustive top k.
+    /// phrases) or filters (terms, ORs, prefixes), with one must clause too, give the
+    /// exhaustive top k.
     @Test(arguments: 0..<3) func prunedConjunctionTopKEqualsExhaustiveTopK(seed: Int) throws {
         var rng = SplitMix64(seed: UInt64(seed) + 977)
         let docs = (0..<3000).map { SearchTestIndex.randomDoc(&rng, id: "d\($0)") }
@@ -64,10 +65,12 @@ import Testing
         reference.referenceExecution = true
         var pruned = 0
         var excludedSome = 0
+        var filteredSome = 0
         for q in 0..<60 {
-            // Every third query excludes: then it may have a single must clause.
+            // Every third query excludes, every fifth filters: then it may have a single must clause.
             let excluding = q % 3 == 2
-            let clauses: [Query] = (0..<((excluding ? 1 : 2) + Int(rng.next() % 2))).map { _ in
+            let filtering = q % 5 == 1
+            let clauses: [Query] = (0..<((excluding || filtering ? 1 : 2) + Int(rng.next() % 2))).map { _ in
                 let word = SearchTestIndex.word(&rng)
                 switch rng.next() % 3 {
                 case 0: return .term(field: "body", text: word)
@@ -80,15 +83,27 @@ import Testing
                 exclusions.append(.term(field: "body", text: SearchTestIndex.word(&rng)))
                 if rng.next() % 2 == 0 { exclusions.append(.phrase(PhraseQuery(field: "body", terms: [SearchTestIndex.word(&rng), SearchTestIndex.word(&rng)]))) }
             }
-            let query: Query = .boolean(BooleanQuery(must: clauses, mustNot: exclusions))
+            var filters: [Query] = []
+            if filtering {
+                switch rng.next() % 3 {
+                case 0: filters.append(.term(field: "body", text: SearchTestIndex.word(&rng)))
+                case 1: filters.append(.boolean(BooleanQuery(should: [.term(field: "title", text: SearchTestIndex.word(&rng)),
+                                                                       .term(field: "body", text: SearchTestIndex.word(&rng))])))
+                default: filters.append(.prefix(field: "body", prefix: String(SearchTestIndex.word(&rng).prefix(1))))
+                }
+            }
+            let query: Query = .boolean(BooleanQuery(must: clauses, mustNot: exclusions, filter: filters))
             let k = [1, 10, 50, 5][q % 4]
-            if excluding {
+            if excluding || filtering {
                 // The block-max path takes it, and the exclusion removes something now and then.
                 let weight = try WeightBuilder(snapshot: searcher.snapshot, config: searcher.config, weightings: FieldWeightings()).build(query)
                 #expect(BlockMaxConjunction(weight) != nil, "query \(q): \(query)")
                 let without = try reference.search(SearchRequest(query: .boolean(BooleanQuery(must: clauses)), pageLen: 1, trackTotal: nil, loadFields: false))
                 let with = try reference.search(SearchRequest(query: query, pageLen: 1, trackTotal: nil, loadFields: false))
-                if with.total < without.total { excludedSome += 1 }
+                if with.total < without.total {
+                    if excluding { excludedSome += 1 }
+                    if filtering { filteredSome += 1 }
+                }
             }
             let exact = try reference.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
             // Every hit counted: the same collectors, never pruning, give the reference exactly.
@@ -107,5 +122,6 @@ import Testing
         }
         #expect(pruned > 0, "no conjunction skipped anything: the test does not exercise pruning")
         #expect(excludedSome > 0, "no must-not clause excluded anything: the test does not exercise exclusion")
+        #expect(filteredSome > 0, "no filter removed anything: the test does not exercise filters")
     }
 }
