@@ -29,12 +29,25 @@ struct BlockMaxConjunction {
     /// The clauses of `weight` when it is a boolean of must clauses (two or more, or one beside
     /// filter or must-not clauses), filter and must-not clauses (no should), each must clause
     /// a term or a pure OR of terms whose weightings give block bounds; nil otherwise.
+    ///
+    /// A first must clause that is itself such a boolean (a search's `filter=` wraps the query
+    /// so) is flattened into this one: its score `(0 + a) + b` then leads the sum as it did,
+    /// so every score is the same Float.
     init?(_ weight: Weight) {
-        guard case .boolean(let b) = weight, b.must.count >= (b.mustNot.isEmpty && b.filter.isEmpty ? 2 : 1), b.should.isEmpty else { return nil }
-        filters = b.filter
-        excluded = b.mustNot
+        guard case .boolean(let b) = weight, b.should.isEmpty else { return nil }
+        var must = b.must
+        var filters = b.filter
+        var excluded = b.mustNot
+        if case .boolean(let inner)? = must.first, inner.should.isEmpty, !inner.must.isEmpty {
+            must = inner.must + must.dropFirst()
+            filters += inner.filter
+            excluded += inner.mustNot
+        }
+        guard must.count >= (excluded.isEmpty && filters.isEmpty ? 2 : 1) else { return nil }
+        self.filters = filters
+        self.excluded = excluded
         var list: [[BlockMaxUnion.Term]] = []
-        for w in b.must {
+        for w in must {
             guard let union = BlockMaxUnion(w) else { return nil }
             list.append(union.terms)
         }

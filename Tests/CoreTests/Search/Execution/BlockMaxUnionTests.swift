@@ -92,7 +92,10 @@ import Testing
                 default: filters.append(.prefix(field: "body", prefix: String(SearchTestIndex.word(&rng).prefix(1))))
                 }
             }
-            let query: Query = .boolean(BooleanQuery(must: clauses, mustNot: exclusions, filter: filters))
+            // Filtered queries as a search's filter= builds them: the query nested in a must clause.
+            let query: Query = filtering
+                ? .boolean(BooleanQuery(must: [.boolean(BooleanQuery(must: clauses, mustNot: exclusions))], filter: filters))
+                : .boolean(BooleanQuery(must: clauses, mustNot: exclusions))
             let k = [1, 10, 50, 5][q % 4]
             if excluding || filtering {
                 // The block-max path takes it, and the exclusion removes something now and then.
