@@ -10,7 +10,7 @@ extension TermDictionary {
 
     /// `scan` straight from memory: variable-length integers read through a raw pointer with
     /// one bounds test per byte instead of the checked `DataInput` calls (a lookup is a linear
-    /// pass over up to 64 entries of six integers each, and every query term pays for one per
+    /// pass over up to 32 entries of six integers each, and every query term pays for one per
     /// field and segment). The same limits are checked; any violation is `.malformed`.
     func fastScan(_ raw: UnsafeRawBufferPointer, block b: Int, for target: [UInt8]) -> FastScan {
         guard let base = raw.baseAddress else { return .malformed }

@@ -66,7 +66,7 @@ public final class TermDictionary: Sendable {
                     throw SegmentError.corrupt(file: file.file.path, reason: "term block offset \(offset) outside the dictionary")
                 }
                 offsets.append(offset)
-                counts.append(try input.readVInt(max: TermDictionaryWriter.blockSize))
+                counts.append(try input.readVInt(max: TermDictionaryWriter.maxReadableBlockSize))
                 post += Int(try input.readZInt())
                 pos += Int(try input.readZInt())
                 postings.append(post)

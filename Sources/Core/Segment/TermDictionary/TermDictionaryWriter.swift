@@ -7,7 +7,10 @@
 /// `vint doc` when df == 1 (the postings are inlined) or `vint postingsDelta`, then
 /// `vint positionsDelta` when the field has positions. Deltas restart at each block's bases.
 struct TermDictionaryWriter {
-    static let blockSize = 64
+    static let blockSize = 32
+    /// The most terms a block may hold for readers: more than this build writes, since
+    /// format 1 wrote 64.
+    static let maxReadableBlockSize = 128
 
     let hasPositions: Bool
     private var compression: BlockCompression
