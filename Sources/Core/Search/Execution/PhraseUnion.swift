@@ -10,12 +10,29 @@
 /// term, before the other terms are advanced to it, where no other clause can match and the
 /// lead's frequency and the norm bound the phrase below the heap; every other candidate is
 /// verified and scored exactly as `DisjunctionScorer` scores it, in clause order.
+///
+/// Such a query may sit under filter and must-not clauses (a search's `filter=` wraps it so):
+/// a candidate must then be in every filter (one that is not leaps to the filters' next
+/// document) and in no must-not clause, as `ConjunctionScorer` and `ExclusionScorer` decide;
+/// neither changes a score.
 struct PhraseUnion {
     let clauses: [Weight]
+    let filters: [Weight]
+    let excluded: [Weight]
 
     /// Nil unless `weight` is a phrase or a pure OR of phrases and terms with at least one
-    /// phrase, all under weightings with bounds.
+    /// phrase, all under weightings with bounds, alone or as the one must clause of a boolean
+    /// that adds only filter and must-not clauses.
     init?(_ weight: Weight) {
+        if case .boolean(let b) = weight, b.should.isEmpty, b.must.count == 1, !(b.filter.isEmpty && b.mustNot.isEmpty) {
+            guard let inner = PhraseUnion(b.must[0]) else { return nil }
+            clauses = inner.clauses
+            filters = inner.filters + b.filter
+            excluded = inner.excluded + b.mustNot
+            return
+        }
+        filters = []
+        excluded = []
         func eligible(_ w: Weight) -> Bool {
             switch w {
             case .term(_, _, _, let scorer), .phrase(_, _, _, _, let scorer):
@@ -58,6 +75,14 @@ struct PhraseUnion {
             case .phrase(let s): _ = try s.nextCandidate()
             }
         }
+
+        /// Moves to the first document (a phrase: candidate) at or after `target`.
+        func advance(to target: Int32) throws(SegmentError) {
+            switch self {
+            case .term(let s): _ = try s.advance(to: target)
+            case .phrase(let s): _ = try s.advanceCandidate(to: target)
+            }
+        }
     }
 
     /// Collects segment `ordinal`; returns whether a candidate was dropped unverified.
@@ -72,6 +97,16 @@ struct PhraseUnion {
             }
         }
         if list.isEmpty { return false }
+        var restrictions: [any DocScorer] = []
+        for w in filters {
+            // A filter with nothing in the segment: nothing here passes it.
+            guard let s = try w.scorer(in: segment, ordinal: ordinal) else { return false }
+            restrictions.append(s)
+        }
+        var exclusions: [any DocScorer] = []
+        for w in excluded {
+            if let s = try w.scorer(in: segment, ordinal: ordinal) { exclusions.append(s) }
+        }
         for c in list { try c.step() }
         let live = segment.liveDocs
         let checkLive = live.hasDeletions
@@ -82,7 +117,26 @@ struct PhraseUnion {
             var d = noMore
             for c in list where c.doc < d { d = c.doc }
             if d == noMore { return skipped }
-            if !checkLive || live.isLive(d) {
+            // Filters: every one must hold `d`; past it, every clause leaps to the furthest.
+            var leap: Int32 = d
+            for f in restrictions where f.doc < d || f.doc > leap {
+                let at = f.doc < d ? try f.advance(to: d) : f.doc
+                if at > leap { leap = at }
+            }
+            if leap > d {
+                if leap == noMore { return skipped }
+                for c in list where c.doc < leap { try c.advance(to: leap) }
+                continue
+            }
+            var admitted = true
+            for e in exclusions {
+                if e.doc < d { _ = try e.advance(to: d) }
+                if e.doc == d {
+                    admitted = false
+                    break
+                }
+            }
+            if admitted && (!checkLive || live.isLive(d)) {
                 var drop = false
                 if collector.mayPrune(trackTotal: trackTotal) {
                     var bound: Float = 0

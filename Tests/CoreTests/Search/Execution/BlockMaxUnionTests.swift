@@ -17,6 +17,7 @@ import Testing
         reference.referenceExecution = true
         var pruned = 0
         var prunedWithPhrases = 0
+        var restrictedSome = 0
         for q in 0..<60 {
             let n = 1 + Int(rng.next() % 4)
             let withPhrases = q % 2 == 1
@@ -27,7 +28,21 @@ import Testing
                 }
                 return .term(field: field, text: SearchTestIndex.word(&rng))
             }
-            let query: Query = n == 1 ? terms[0] : .boolean(BooleanQuery(should: terms))
+            var query: Query = n == 1 ? terms[0] : .boolean(BooleanQuery(should: terms))
+            // Some phrase queries under a filter and must-not clauses, as a search's filter= wraps them.
+            if withPhrases && q % 4 == 3 {
+                let unfiltered = query
+                let filter: Query = rng.next() % 2 == 0
+                    ? .term(field: "body", text: SearchTestIndex.word(&rng))
+                    : .prefix(field: "body", prefix: String(SearchTestIndex.word(&rng).prefix(1)))
+                let exclusions: [Query] = rng.next() % 2 == 0 ? [.term(field: "body", text: SearchTestIndex.word(&rng))] : []
+                query = .boolean(BooleanQuery(must: [unfiltered], mustNot: exclusions, filter: [filter]))
+                let weight = try WeightBuilder(snapshot: searcher.snapshot, config: searcher.config, weightings: FieldWeightings()).build(query)
+                if case .boolean = weight { #expect(PhraseUnion(weight) != nil, "query \(q): \(query)") }
+                let without = try reference.search(SearchRequest(query: unfiltered, pageLen: 1, trackTotal: nil, loadFields: false))
+                let with = try reference.search(SearchRequest(query: query, pageLen: 1, trackTotal: nil, loadFields: false))
+                if with.total < without.total && with.total > 0 { restrictedSome += 1 }
+            }
             let k = [1, 10, 50][q % 3]
             let exact = try reference.search(SearchRequest(query: query, pageLen: k, trackTotal: nil, loadFields: false))
             // Every hit counted: the same collectors, never pruning, give the reference exactly.
@@ -48,6 +63,7 @@ import Testing
         }
         #expect(pruned > 0, "no query skipped a block: the test does not exercise pruning")
         #expect(prunedWithPhrases > 0, "no phrase candidate was dropped: the test does not exercise PhraseUnion")
+        #expect(restrictedSome > 0, "no filter or must-not clause removed a phrase hit: the test does not exercise them")
     }
 
     /// `BlockMaxConjunction`: ANDs of terms and of ORs of terms (the benchmark's
