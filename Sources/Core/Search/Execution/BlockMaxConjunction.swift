@@ -131,16 +131,7 @@ struct BlockMaxConjunction {
         let all = Clauses(lists)
         lists = []
         defer { withExtendedLifetime(all) {} }
-        var restrictions: [any DocScorer] = []
-        for w in filters {
-            // A filter with nothing in the segment: nothing here passes it.
-            guard let s = try w.scorer(in: segment, ordinal: ordinal) else { return false }
-            restrictions.append(s)
-        }
-        var exclusions: [any DocScorer] = []
-        for w in excluded {
-            if let s = try w.scorer(in: segment, ordinal: ordinal) { exclusions.append(s) }
-        }
+        guard let restrictions = try Restrictions(filters: filters, excluded: excluded, in: segment, ordinal: ordinal) else { return false }
         // Candidates come from the cheapest clause; the others check them, cheapest first.
         let byCost = (0..<all.count).sorted { all.costs[$0] < all.costs[$1] }
         let lead = byCost[0]
@@ -189,7 +180,7 @@ struct BlockMaxConjunction {
             }
             let mayPrune = collector.mayPrune(trackTotal: trackTotal)
             if !empty && !(mayPrune && bound <= collector.threshold) {
-                try collectWindow(target: target, end: end, clauses: all, lead: lead, others: others, filters: restrictions, excluded: exclusions, mayPrune: mayPrune,
+                try collectWindow(target: target, end: end, clauses: all, lead: lead, others: others, restrictions: restrictions, mayPrune: mayPrune,
                                   trackTotal: trackTotal, into: &collector, checkLive: checkLive, live: live, base: base, after: after, skipped: &skipped)
             } else if !empty {
                 skipped = true
@@ -200,7 +191,7 @@ struct BlockMaxConjunction {
     }
 
     /// The leapfrog conjunction over the window's documents, led by the cheapest clause.
-    private func collectWindow(target: Int32, end: Int32, clauses all: Clauses, lead: Int, others: [Int], filters: [any DocScorer], excluded: [any DocScorer], mayPrune: Bool,
+    private func collectWindow(target: Int32, end: Int32, clauses all: Clauses, lead: Int, others: [Int], restrictions: Restrictions, mayPrune: Bool,
                                trackTotal: Int?, into collector: inout TopDocsCollector, checkLive: Bool, live: LiveDocs, base: Int, after: ScoredDoc?,
                                skipped: inout Bool) throws(SegmentError) {
         var candidate = target
@@ -231,20 +222,15 @@ struct BlockMaxConjunction {
                     continue outer
                 }
             }
-            for f in filters {
-                let d = f.doc < candidate ? try f.advance(to: candidate) : f.doc
-                if d > candidate {
-                    if d > end { return }
-                    candidate = d
-                    continue outer
-                }
+            let passing = try restrictions.passing(from: candidate)
+            if passing > candidate {
+                if passing > end { return }
+                candidate = passing
+                continue outer
             }
-            for e in excluded {
-                if e.doc < candidate { _ = try e.advance(to: candidate) }
-                if e.doc == candidate {
-                    candidate += 1
-                    continue outer
-                }
+            if try restrictions.excludes(candidate) {
+                candidate += 1
+                continue outer
             }
             if !checkLive || live.isLive(candidate) {
                 var sum: Float = 0

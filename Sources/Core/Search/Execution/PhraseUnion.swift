@@ -97,16 +97,7 @@ struct PhraseUnion {
             }
         }
         if list.isEmpty { return false }
-        var restrictions: [any DocScorer] = []
-        for w in filters {
-            // A filter with nothing in the segment: nothing here passes it.
-            guard let s = try w.scorer(in: segment, ordinal: ordinal) else { return false }
-            restrictions.append(s)
-        }
-        var exclusions: [any DocScorer] = []
-        for w in excluded {
-            if let s = try w.scorer(in: segment, ordinal: ordinal) { exclusions.append(s) }
-        }
+        guard let restrictions = try Restrictions(filters: filters, excluded: excluded, in: segment, ordinal: ordinal) else { return false }
         for c in list { try c.step() }
         let live = segment.liveDocs
         let checkLive = live.hasDeletions
@@ -117,26 +108,14 @@ struct PhraseUnion {
             var d = noMore
             for c in list where c.doc < d { d = c.doc }
             if d == noMore { return skipped }
-            // Filters: every one must hold `d`; past it, every clause leaps to the furthest.
-            var leap: Int32 = d
-            for f in restrictions where f.doc < d || f.doc > leap {
-                let at = f.doc < d ? try f.advance(to: d) : f.doc
-                if at > leap { leap = at }
-            }
+            // Filters: every one must hold `d`; else every clause leaps to where they might.
+            let leap = try restrictions.passing(from: d)
             if leap > d {
                 if leap == noMore { return skipped }
                 for c in list where c.doc < leap { try c.advance(to: leap) }
                 continue
             }
-            var admitted = true
-            for e in exclusions {
-                if e.doc < d { _ = try e.advance(to: d) }
-                if e.doc == d {
-                    admitted = false
-                    break
-                }
-            }
-            if admitted && (!checkLive || live.isLive(d)) {
+            if try !restrictions.excludes(d) && (!checkLive || live.isLive(d)) {
                 var drop = false
                 if collector.mayPrune(trackTotal: trackTotal) {
                     var bound: Float = 0
