@@ -29,9 +29,6 @@ struct IndexBench: ParsableCommand {
     @Option(help: "Index only the first N documents (0: all).")
     var limit: Int = 0
 
-    @Option(name: .customLong("max-segments"), help: "After the last commit, merge down to at most this many segments (timed; 0: leave the merge policy's result).")
-    var maxSegments: Int = 0
-
     @Option(help: "The segment codec.")
     var codec: String = "lz4"
 
@@ -65,7 +62,6 @@ struct IndexBench: ParsableCommand {
         }
         try writer.commit()
         writer.waitForMerges()
-        if maxSegments > 0 { try writer.forceMerge(maxSegments: maxSegments) }
         try writer.commit()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let segments = writer.snapshot().segments.count

@@ -152,11 +152,7 @@ struct BlockMaxConjunction {
                 var exhausted = true
                 for i in all.starts[c]..<all.starts[c + 1] {
                     all.lasts[i] = -1
-                    if t[i].doc == noMore { continue }
-                    if t[i].doc < target && target <= t[i].decodedBlockLast { _ = try t[i].advance(to: target) }
-                    if t[i].doc == noMore { continue }
-                    let last = t[i].doc >= target ? t[i].decodedBlockLast : try t[i].shallowAdvance(to: target)
-                    if last < target { continue }
+                    guard let last = try t[i].windowBlockLast(from: target) else { continue }
                     all.lasts[i] = last
                     exhausted = false
                     if last < end { end = last }

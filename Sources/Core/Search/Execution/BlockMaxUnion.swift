@@ -81,11 +81,7 @@ struct BlockMaxUnion {
             var end = noMore
             for i in 0..<n {
                 lasts[i] = -1
-                if s[i].doc == noMore { continue }
-                if s[i].doc < target && target <= s[i].decodedBlockLast { _ = try s[i].advance(to: target) }
-                if s[i].doc == noMore { continue }
-                let last = s[i].doc >= target ? s[i].decodedBlockLast : try s[i].shallowAdvance(to: target)
-                if last < target { continue }
+                guard let last = try s[i].windowBlockLast(from: target) else { continue }
                 lasts[i] = last
                 if last < end { end = last }
             }

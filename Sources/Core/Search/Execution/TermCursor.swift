@@ -56,6 +56,19 @@ struct TermCursor {
 
     // MARK: Block impacts
 
+    /// The last document of the block that bounds this term in a window starting at `target`
+    /// (the block-max collectors' windows end at the first such block end among their terms),
+    /// nil when the term has nothing at or after `target`. A decoded block that reaches the
+    /// target is advanced in (free), so its exact next document is known; otherwise only the
+    /// skip cursor moves.
+    mutating func windowBlockLast(from target: Int32) throws(SegmentError) -> Int32? {
+        if doc == PostingsIterator.noMoreDocs { return nil }
+        if doc < target && target <= decodedBlockLast { _ = try advance(to: target) }
+        if doc == PostingsIterator.noMoreDocs { return nil }
+        let last = doc >= target ? decodedBlockLast : try shallowAdvance(to: target)
+        return last < target ? nil : last
+    }
+
     /// Moves the skip cursor to the block that may hold `target` without decoding it; returns
     /// that block's last document (below `target` when the list has nothing at or after it).
     mutating func shallowAdvance(to target: Int32) throws(SegmentError) -> Int32 {

@@ -9,14 +9,8 @@ final class TermDocScorer: DocScorer {
         cursor = TermCursor(postings: postings, norms: norms, scorer: scorer)
     }
 
-    init(cursor: TermCursor) {
-        self.cursor = cursor
-    }
-
     var doc: Int32 { cursor.doc }
     var cost: Int { cursor.cost }
-    /// The last document of the decoded block that holds `doc`.
-    var decodedBlockLast: Int32 { cursor.decodedBlockLast }
 
     func next() throws(SegmentError) -> Int32 { try cursor.next() }
 
