@@ -15,7 +15,7 @@ struct ByteSlicePool: Sendable {
 
     private(set) var bytes: [UInt8] = []
 
-    var ramBytes: Int { bytes.capacity }
+    var ramBytes: Int { bytes.count }
 
     /// Starts a stream.
     mutating func start() -> Cursor {

@@ -24,7 +24,7 @@ struct FieldIndexer: Sendable {
         self.hasPositions = hasPositions
     }
 
-    var ramBytes: Int { terms.ramBytes + states.capacity * MemoryLayout<TermState>.stride + pool.ramBytes }
+    var ramBytes: Int { terms.ramBytes + states.count * MemoryLayout<TermState>.stride + pool.ramBytes }
 
     /// Records one occurrence of `term` in `doc` at `position`.
     @inline(__always)

@@ -25,7 +25,7 @@ struct TermHash: Sendable {
     var count: Int { spans.count }
 
     /// Approximate heap bytes, for the RAM budget.
-    var ramBytes: Int { arena.capacity + table.count * 8 + spans.capacity * 8 }
+    var ramBytes: Int { arena.count + table.count * 8 + spans.count * 8 }
 
     @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
