@@ -180,3 +180,50 @@ import Testing
         }
     }
 }
+
+/// Positions data that ends inside a value (a crafted file: the checksum only catches damage)
+/// is a typed error naming the positions file, never a read past the chunk.
+@Suite struct HostilePositionsTests {
+    /// A term in documents 0 and 1, three positions each (a tail block, no skip data), whose
+    /// positions chunk holds `payload` uncompressed.
+    func iterator(payload: [UInt8]) throws -> PostingsIterator {
+        var doc = DataOutput()
+        for _ in 0..<2 {
+            doc.writeVInt(0)  // delta 1, frequency follows
+            doc.writeVInt(3)
+        }
+        doc.writeBytes([UInt8](repeating: 0, count: 16))
+        var pos = DataOutput()
+        pos.writeVInt(UInt64(payload.count) << 1)
+        pos.writeBytes(payload)
+        let info = TermInfo(docFreq: 2, totalTermFreq: 6, postingsOffset: 0, positionsOffset: 0)
+        return try PostingsIterator(info: info, docFile: ReadOnlyFile(path: "crafted.doc", copying: doc.bytes),
+                                    posFile: ReadOnlyFile(path: "crafted.pos", copying: pos.bytes),
+                                    codec: IdentityCodec(), hasNorms: false, inLanes: true)
+    }
+
+    @Test func aWellFormedChunkDecodes() throws {
+        var postings = try iterator(payload: [1, 1, 1, 0, 2, 0x81, 0x01])
+        var positions: [UInt32] = []
+        #expect(try postings.next() == 0)
+        try postings.positions(into: &positions)
+        #expect(positions == [1, 2, 3])
+        #expect(try postings.next() == 1)
+        try postings.positions(into: &positions)
+        #expect(positions == [0, 2, 131])
+    }
+
+    @Test(arguments: [[1, 1, 1, 0, 2, 0x81], [1, 1, 1, 0, 2], [1, 1, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 1]] as [[UInt8]])
+    func aChunkEndingInsideAValueIsCorruption(payload: [UInt8]) throws {
+        var postings = try iterator(payload: payload)
+        var positions: [UInt32] = []
+        #expect(try postings.next() == 0)
+        try postings.positions(into: &positions)
+        #expect(positions == [1, 2, 3])
+        #expect(try postings.next() == 1)
+        var caught: SegmentError?
+        do { try postings.positions(into: &positions) } catch { caught = error }
+        let error = try #require(caught, "no error for positions past the chunk: \(positions)")
+        #expect("\(error)".contains("crafted.pos"))
+    }
+}

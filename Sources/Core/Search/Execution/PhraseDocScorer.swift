@@ -153,7 +153,10 @@ final class PhraseDocScorer: DocScorer {
         try postings[first].positions(into: &positions[first])
         let shift = offsets[first]
         starts.removeAll(keepingCapacity: true)
-        for p in positions[first] { starts.append(Int64(p) - shift) }
+        // Through a buffer pointer: iterating the array would retain and release it.
+        positions[first].withUnsafeBufferPointer { list in
+            for p in list { starts.append(Int64(p) - shift) }
+        }
         var left = starts.count
         var k = 1
         while k < order.count && left > 0 {

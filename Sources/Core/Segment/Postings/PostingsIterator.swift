@@ -12,6 +12,9 @@ public struct PostingsIterator {
 
     let docFile: ReadOnlyFile
     let posFile: ReadOnlyFile?
+    /// `posFile`'s bytes (empty without positions), read in place: binding `posFile` or
+    /// passing its path along retains and releases them on every document's positions.
+    private let posBytes: UnsafeRawBufferPointer
     let codec: any Codec
     let hasNorms: Bool
     /// Full blocks in `LanePacker`'s layout (format version 2 on), else `BitPacker`'s.
@@ -85,6 +88,7 @@ public struct PostingsIterator {
         self.docFile = docFile
         self.inLanes = inLanes
         self.posFile = posFile
+        posBytes = posFile?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
         self.codec = codec
         self.hasNorms = hasNorms
         self.docFreq = info.docFreq
@@ -240,6 +244,7 @@ public struct PostingsIterator {
     }
 
     private mutating func decodeBlock() throws(SegmentError) {
+        if blockIsFull && decodeStoredFullBlock() { return }
         var input = DataInput(docFile.bytes, file: docFile.path, position: blockData)
         var last = Int64(previousLastDoc)
         do {
@@ -337,6 +342,44 @@ public struct PostingsIterator {
         }
         decoded = true
         index = -1
+    }
+
+    /// `decodeBlock` for the common full block, stored uncompressed and followed by the 8
+    /// readable bytes the 64-bit loads want, read in place: a `DataInput` would retain and
+    /// release the file's path on every block. False, having changed nothing, for any other
+    /// block (and for one whose widths or ids are out of range, which the general path
+    /// reports).
+    @inline(__always)
+    private mutating func decodeStoredFullBlock() -> Bool {
+        let file = docFile.bytes
+        let at = blockData
+        guard at >= 0, file.count - at >= 2, let fileBase = file.baseAddress else { return false }
+        let first = fileBase.load(fromByteOffset: at, as: UInt8.self)
+        let docBits = Int(first & 0x7F)
+        let freqBits = Int(fileBase.load(fromByteOffset: at + 1, as: UInt8.self))
+        guard first & 0x80 == 0, docBits <= 32, freqBits <= 32 else { return false }
+        let docBytes = BitPacker.byteCount(count: 128, bits: docBits)
+        let size = docBytes + BitPacker.byteCount(count: 128, bits: freqBits)
+        guard size > 0, file.count - (at + 2) - size >= 8 else { return false }
+        let payload = fileBase + at + 2
+        var last = Int64(previousLastDoc)
+        let inLanes = inLanes
+        buffer.withUnsafeMutableBufferPointer { all in
+            guard let d = all.baseAddress, all.count == 256 else { return }
+            if inLanes {
+                LanePacker.unpackDocs(payload, bits: docBits, last: &last, into: d)
+            } else {
+                BitPacker.unpack128Docs(payload, bits: docBits, last: &last, into: d)
+            }
+        }
+        guard last < Int64(Int32.max) else { return false }
+        packedFreqs = payload + docBytes
+        packedFreqBits = freqBits
+        blockFreqSum = -1
+        count = 128
+        decoded = true
+        index = -1
+        return true
     }
 
     /// Moves to the next document.
@@ -467,12 +510,12 @@ public struct PostingsIterator {
     /// Decodes only this document's deltas: its first delta's index in the block's chunk is
     /// the sum of the frequencies before it, which locates its group (or remainder value).
     public mutating func positions(into output: inout [UInt32]) throws(SegmentError) {
-        guard let posFile, doc >= 0, doc != Self.noMoreDocs, index >= 0, index < count else {
+        guard posFile != nil, doc >= 0, doc != Self.noMoreDocs, index >= 0, index < count else {
             output.removeAll(keepingCapacity: true)
             return
         }
         decodeFreqs()
-        if !positionsReady { try preparePositions(posFile) }
+        if !positionsReady { try preparePositions() }
         let i = index
         if i < posDocCursor {
             posDocCursor = 0
@@ -501,13 +544,13 @@ public struct PostingsIterator {
             swap(&chunk, &positionChunk)
             r = chunk.withUnsafeBytes { src in
                 output.withUnsafeMutableBufferPointer { out in
-                    Result { () throws(SegmentError) in try decodePositions(src, start: start, into: out, file: posFile.path) }
+                    Result { () throws(SegmentError) in try decodePositions(src, start: start, into: out) }
                 }
             }
             swap(&chunk, &positionChunk)
         } else {
             r = output.withUnsafeMutableBufferPointer { out in
-                Result { () throws(SegmentError) in try decodePositions(posFile.bytes, start: start, into: out, file: posFile.path) }
+                Result { () throws(SegmentError) in try decodePositions(posBytes, start: start, into: out) }
             }
         }
         try r.get()
@@ -515,8 +558,8 @@ public struct PostingsIterator {
 
     /// Locates the current block's positions chunk (decompressing it only when it was
     /// compressed) and resets the cursors.
-    private mutating func preparePositions(_ posFile: ReadOnlyFile) throws(SegmentError) {
-        var input = DataInput(posFile.bytes, file: posFile.path, position: blockPositions)
+    private mutating func preparePositions() throws(SegmentError) {
+        var input = DataInput(posBytes, file: posPath, position: blockPositions)
         do {
             let header = try input.readVInt()
             if header & 1 == 0 {
@@ -537,7 +580,7 @@ public struct PostingsIterator {
         } catch let e as SegmentError {
             throw e
         } catch {
-            throw SegmentError.wrap(error, file: posFile.path)
+            throw SegmentError.wrap(error, file: posPath)
         }
         let total = freqBase == 1 ? Int(buffer[1]) : blockFreqSum
         posPacked = total / 128 * 128
@@ -550,10 +593,13 @@ public struct PostingsIterator {
         positionsReady = true
     }
 
+    /// The positions file's path, for errors only (reading it retains the string).
+    private var posPath: String { posFile?.path ?? "" }
+
     /// Moves the group cursor to group `g` (`posPacked / 128`: the remainder) and returns its
     /// bit width, having checked that the group lies inside the payload.
     @inline(__always)
-    private mutating func seekGroup(_ g: Int, _ src: UnsafeRawBufferPointer, file: String) throws(SegmentError) -> Int {
+    private mutating func seekGroup(_ g: Int, _ src: UnsafeRawBufferPointer) throws(SegmentError) -> Int {
         if g < posGroup {
             posGroup = 0
             posGroupOffset = posStart
@@ -562,12 +608,12 @@ public struct PostingsIterator {
         while true {
             if posGroup == groups { return 0 }
             guard posGroupOffset < posEnd else {
-                throw SegmentError.corrupt(file: file, reason: "positions group past the chunk at offset \(posGroupOffset)")
+                throw SegmentError.corrupt(file: posPath, reason: "positions group past the chunk at offset \(posGroupOffset)")
             }
             let bits = Int(src[posGroupOffset])
             let size = BitPacker.byteCount(count: 128, bits: bits)
             guard bits <= 32, size < posEnd - posGroupOffset else {
-                throw SegmentError.corrupt(file: file, reason: "position group of width \(bits) past the chunk at offset \(posGroupOffset)")
+                throw SegmentError.corrupt(file: posPath, reason: "position group of width \(bits) past the chunk at offset \(posGroupOffset)")
             }
             if posGroup == g { return bits }
             posGroupOffset += 1 + size
@@ -576,17 +622,16 @@ public struct PostingsIterator {
     }
 
     /// Decodes `out.count` positions whose deltas start at index `start` of the block's chunk.
-    private mutating func decodePositions(_ src: UnsafeRawBufferPointer, start: Int, into out: UnsafeMutableBufferPointer<UInt32>,
-                                          file: String) throws(SegmentError) {
+    private mutating func decodePositions(_ src: UnsafeRawBufferPointer, start: Int, into out: UnsafeMutableBufferPointer<UInt32>) throws(SegmentError) {
         let n = out.count
         guard n > 0, let outBase = out.baseAddress else { return }
         guard posEnd <= src.count, let base = src.baseAddress else {
-            throw SegmentError.corrupt(file: file, reason: "positions chunk out of range")
+            throw SegmentError.corrupt(file: posPath, reason: "positions chunk out of range")
         }
         var k = 0
         var idx = start
         while k < n && idx < posPacked {
-            let bits = try seekGroup(idx >> 7, src, file: file)
+            let bits = try seekGroup(idx >> 7, src)
             let within = idx & 127
             let take = min(n - k, 128 - within)
             BitPacker.unpack(base + posGroupOffset + 1, from: within, count: take, bits: bits, into: outBase + k)
@@ -596,25 +641,36 @@ public struct PostingsIterator {
         if k < n {
             let r = idx - posPacked
             if posVIntOffset < 0 || r < posVIntIndex {
-                _ = try seekGroup(posPacked >> 7, src, file: file)
+                _ = try seekGroup(posPacked >> 7, src)
                 posVIntOffset = posGroupOffset
                 posVIntIndex = 0
             }
-            var input = DataInput(UnsafeRawBufferPointer(rebasing: src[0..<posEnd]), file: file, position: posVIntOffset)
-            do {
-                while posVIntIndex < r {
-                    _ = try input.readVInt()
-                    posVIntIndex += 1
+            // Variable-byte values read in place, each checked to end inside the payload.
+            var p = posVIntOffset
+            let end = posEnd
+            @inline(__always) func vint() -> UInt32? {
+                var v: UInt32 = 0
+                var shift: UInt32 = 0
+                while p < end && shift < 35 {
+                    let b = base.load(fromByteOffset: p, as: UInt8.self)
+                    p &+= 1
+                    v |= UInt32(truncatingIfNeeded: b & 0x7F) &<< shift
+                    if b < 0x80 { return v }
+                    shift &+= 7
                 }
-                while k < n {
-                    outBase[k] = UInt32(truncatingIfNeeded: try input.readVInt())
-                    k += 1
-                    posVIntIndex += 1
-                }
-            } catch {
-                throw SegmentError.wrap(error, file: file)
+                return nil
             }
-            posVIntOffset = input.position
+            while posVIntIndex < r {
+                guard vint() != nil else { throw SegmentError.corrupt(file: posPath, reason: "position past the chunk at offset \(p)") }
+                posVIntIndex += 1
+            }
+            while k < n {
+                guard let v = vint() else { throw SegmentError.corrupt(file: posPath, reason: "position past the chunk at offset \(p)") }
+                outBase[k] = v
+                k += 1
+                posVIntIndex += 1
+            }
+            posVIntOffset = p
         }
         var acc: UInt32 = 0
         for j in 0..<n {
