@@ -160,25 +160,43 @@ struct BlockMaxConjunction {
                 // Every term of a clause is past its last document: no more matches.
                 if exhausted { return skipped }
             }
+            // A clause with nothing in the window: each of its terms sits on a known document
+            // past it (or has none left), so nothing matches before the first of them, where
+            // the next window starts (a rare clause beside a frequent one leaps over the
+            // frequent one's blocks instead of visiting each as a window).
+            var leap = end
+            for c in 0..<all.count {
+                var present = false
+                var next = noMore
+                for i in all.starts[c]..<all.starts[c + 1] where all.lasts[i] >= target {
+                    guard t[i].doc >= target && t[i].doc > end else {
+                        present = true
+                        break
+                    }
+                    next = min(next, t[i].doc)
+                }
+                if !present { leap = max(leap, next) }
+            }
+            if leap > end {
+                if leap == noMore { return skipped }
+                target = leap
+                continue
+            }
             var bound: Float = 0
-            var empty = false
             for c in 0..<all.count {
                 var b: Float = 0
-                var present = false
                 for i in all.starts[c]..<all.starts[c + 1] where all.lasts[i] >= target {
                     if t[i].doc >= target && t[i].doc > end { continue }
-                    present = true
                     b += max(t[i].blockMaxScore(), 0)
                 }
                 all.bounds[c] = b
                 bound += b
-                if !present { empty = true }
             }
             let mayPrune = collector.mayPrune(trackTotal: trackTotal)
-            if !empty && !(mayPrune && bound <= collector.threshold) {
+            if !(mayPrune && bound <= collector.threshold) {
                 try collectWindow(target: target, end: end, clauses: all, lead: lead, others: others, restrictions: restrictions, mayPrune: mayPrune,
                                   trackTotal: trackTotal, into: &collector, checkLive: checkLive, live: live, base: base, after: after, skipped: &skipped)
-            } else if !empty {
+            } else {
                 skipped = true
             }
             if end == noMore { return skipped }
