@@ -51,6 +51,7 @@ final class PhraseDocScorer: DocScorer {
         postings.deallocate()
         positions.deinitialize(count: termCount)
         positions.deallocate()
+        starts.deallocate()
     }
 
     func next() throws(SegmentError) -> Int32 {
@@ -146,38 +147,46 @@ final class PhraseDocScorer: DocScorer {
     /// positions narrowed term by term, rarer terms first, and given up as soon as none is
     /// left: a document without the phrase often leaves the frequent terms' positions
     /// undecoded (tantivy's phrase intersection). The same count as `countMatches`.
-    @exclusivity(unchecked) private var starts: [Int64] = []
+    ///
+    /// The candidates live in owned memory (`starts`, `startsCapacity`): an array property
+    /// here was retained, released and checked for uniqueness on every append.
+    private var starts: UnsafeMutablePointer<Int64> = .allocate(capacity: 64)
+    private var startsCapacity = 64
 
     private func exactMatches() throws(SegmentError) -> Int {
         let first = order[0]
         try postings[first].positions(into: &positions[first])
         let shift = offsets[first]
-        starts.removeAll(keepingCapacity: true)
-        // Through a buffer pointer: iterating the array would retain and release it.
-        positions[first].withUnsafeBufferPointer { list in
-            for p in list { starts.append(Int64(p) - shift) }
+        let n = positions[first].count
+        if n > startsCapacity {
+            starts.deallocate()
+            startsCapacity = max(n, startsCapacity * 2)
+            starts = .allocate(capacity: startsCapacity)
         }
-        var left = starts.count
+        // A buffer pointer over what is allocated: debug builds check every index.
+        let candidates = UnsafeMutableBufferPointer(start: starts, count: startsCapacity)
+        positions[first].withUnsafeBufferPointer { list in
+            for j in 0..<list.count { candidates[j] = Int64(list[j]) - shift }
+        }
+        var left = n
         var k = 1
         while k < order.count && left > 0 {
             let t = order[k]
             try postings[t].positions(into: &positions[t])
             let offset = offsets[t]
             left = positions[t].withUnsafeBufferPointer { list in
-                starts.withUnsafeMutableBufferPointer { candidates in
-                    var kept = 0
-                    var j = 0
-                    for c in 0..<left {
-                        let want = candidates[c]
-                        while j < list.count && Int64(list[j]) - offset < want { j += 1 }
-                        if j == list.count { break }
-                        if Int64(list[j]) - offset == want {
-                            candidates[kept] = want
-                            kept += 1
-                        }
+                var kept = 0
+                var j = 0
+                for c in 0..<left {
+                    let want = candidates[c]
+                    while j < list.count && Int64(list[j]) - offset < want { j += 1 }
+                    if j == list.count { break }
+                    if Int64(list[j]) - offset == want {
+                        candidates[kept] = want
+                        kept += 1
                     }
-                    return kept
                 }
+                return kept
             }
             k += 1
         }

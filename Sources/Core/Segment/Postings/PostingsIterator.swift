@@ -525,8 +525,11 @@ public struct PostingsIterator {
             let (from, base) = (posDocCursor, freqBase)
             posDocStart = buffer.withUnsafeBufferPointer { b -> Int in
                 guard base + i <= b.count, let p = b.baseAddress else { return 0 }
+                // From the frequencies' own base, without checked index arithmetic, so the
+                // loop vectorizes (it ran a checked add per frequency: most of this call).
+                let f = UnsafeBufferPointer(start: p + base + from, count: i - from)
                 var sum = posDocStart
-                for j in from..<i { sum &+= Int(p[base + j]) }
+                for v in f { sum &+= Int(v) }
                 return sum
             }
             posDocCursor = i

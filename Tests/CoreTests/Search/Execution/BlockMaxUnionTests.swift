@@ -144,3 +144,32 @@ import Testing
         #expect(filteredSome > 0, "no filter removed anything: the test does not exercise filters")
     }
 }
+
+/// Exact phrases over documents where every term occurs hundreds of times (more candidate
+/// starts than the phrase scorer first makes room for): the fast path counts the same
+/// matches, so gives the same scores, as the reference.
+@Suite struct LongPhrasePositionsTests {
+    @Test func phrasesOverHundredsOfPositionsScoreAsTheReference() throws {
+        var rng = SplitMix64(seed: 77)
+        var docs = (0..<300).map { SearchTestIndex.randomDoc(&rng, id: "d\($0)") }
+        // "alpha beta" 150 times (and beta alone 50 more), "alpha" 300 times without beta, ...
+        docs[10].body = Array(repeating: ["alpha", "beta"], count: 150).flatMap { $0 } + Array(repeating: "beta", count: 50)
+        docs[20].body = Array(repeating: "alpha", count: 300)
+        docs[30].body = Array(repeating: ["alpha", "gamma", "beta"], count: 120).flatMap { $0 }
+        docs[40].body = (0..<400).map { $0 % 7 == 0 ? "beta" : "alpha" }
+        docs[50].body = ["alpha", "beta"]
+        let writer = try SearchTestIndex.build(docs, cuts: [150])
+        defer { writer.close() }
+        let searcher = Searcher(snapshot: writer.snapshot(), config: TestIndex.config())
+        var reference = searcher
+        reference.referenceExecution = true
+        for terms in [["alpha", "beta"], ["beta", "alpha"], ["alpha", "gamma", "beta"], ["alpha", "alpha"]] {
+            let query = Query.phrase(PhraseQuery(field: "body", terms: terms))
+            let exact = try reference.search(SearchRequest(query: query, pageLen: 10, trackTotal: nil, loadFields: false))
+            let fast = try searcher.search(SearchRequest(query: query, pageLen: 10, trackTotal: nil, loadFields: false))
+            #expect(fast.hits.map(\.doc) == exact.hits.map(\.doc), "\(terms)")
+            #expect(fast.hits.map(\.score) == exact.hits.map(\.score), "\(terms)")
+            #expect(exact.total > 0, "\(terms)")
+        }
+    }
+}
