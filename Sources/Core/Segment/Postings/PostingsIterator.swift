@@ -576,6 +576,18 @@ public struct PostingsIterator {
     /// Locates the current block's positions chunk (decompressing it only when it was
     /// compressed) and resets the cursors.
     private mutating func preparePositions() throws(SegmentError) {
+        if let base = posBytes.baseAddress, blockPositions >= 0, posBytes.count - blockPositions >= 10 {
+            // The common chunk, stored uncompressed and well formed, located in place: a
+            // `DataInput` would retain and release the file's path for every block.
+            var p = blockPositions
+            if let header = Self.vint(base, at: &p), header & 1 == 0, header >> 1 <= 1 << 30, Int(header >> 1) <= posBytes.count - p {
+                posStart = p
+                posEnd = p + Int(header >> 1)
+                positionsInChunk = false
+                resetPositionCursors()
+                return
+            }
+        }
         var input = DataInput(posBytes, file: posPath, position: blockPositions)
         do {
             let header = try input.readVInt()
@@ -599,6 +611,12 @@ public struct PostingsIterator {
         } catch {
             throw SegmentError.wrap(error, file: posPath)
         }
+        resetPositionCursors()
+    }
+
+    /// Points the positions cursors at the start of the chunk just located.
+    @inline(__always)
+    private mutating func resetPositionCursors() {
         let total = freqBase == 1 ? Int(buffer[1]) : blockFreqSum
         posPacked = total / 128 * 128
         posDocCursor = 0
