@@ -41,6 +41,8 @@ public final class SegmentReader: Sendable {
     let posFile: ReadOnlyFile
     /// Whether full postings blocks use `LanePacker`'s layout (format version 2 on).
     let postingsInLanes: Bool
+    /// Whether skip entries are fixed-width columns (format version 3 on).
+    let skipColumns: Bool
     let dictionaries: [String: TermDictionary]
     let normsByField: [String: NormsReader]
     let stored: StoredFieldsReader
@@ -85,6 +87,7 @@ public final class SegmentReader: Sendable {
         self.codec = codec
         self.docFile = doc.file
         postingsInLanes = doc.header.formatVersion >= 2
+        skipColumns = doc.header.formatVersion >= 3
         self.posFile = pos.file
         var byNumber: [Int: SegmentFieldInfo] = [:]
         var byName: [String: SegmentFieldInfo] = [:]
@@ -137,7 +140,7 @@ public final class SegmentReader: Sendable {
     public func postings(_ field: String, _ info: TermInfo) throws(SegmentError) -> PostingsIterator {
         let f = fieldsByName[field]
         return try PostingsIterator(info: info, docFile: docFile, posFile: f?.hasPositions == true ? posFile : nil, codec: codec, hasNorms: f?.hasNorms ?? false,
-                                    inLanes: postingsInLanes)
+                                    inLanes: postingsInLanes, skipColumns: skipColumns)
     }
 
     /// The postings of `term` in `field`, nil when absent.

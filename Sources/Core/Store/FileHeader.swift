@@ -12,8 +12,9 @@ public struct FileHeader: Sendable, Equatable {
     /// Bump on any change to a file layout; readers refuse versions outside
     /// `oldestReadableVersion...formatVersion` by name, and read older ones the way they were
     /// written (a merge rewrites them in the current format). 2: full postings blocks in
-    /// `LanePacker`'s interleaved layout (1: `BitPacker`'s sequential one).
-    public static let formatVersion: UInt16 = 2
+    /// `LanePacker`'s interleaved layout (1: `BitPacker`'s sequential one). 3: skip entries in
+    /// fixed-width columns (2: variable-byte entries).
+    public static let formatVersion: UInt16 = 3
     /// The oldest version this build still reads.
     public static let oldestReadableVersion: UInt16 = 1
 

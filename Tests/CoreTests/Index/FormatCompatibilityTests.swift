@@ -5,11 +5,14 @@ import Testing
 /// An index written by an older format version still opens, searches exactly like the same
 /// documents indexed now, takes new writes, and is rewritten in the current format by a merge.
 ///
-/// `Fixtures/format-v1` is the first 1,000 documents of the corpus slice under the bench
-/// schema, as `cockatrice-bench index --limit 1000 --ram-mb 1` wrote them in format version 1
-/// (full postings blocks in `BitPacker`'s sequential layout), two segments with full blocks.
+/// `Fixtures/format-vN` is the first 1,000 documents of the corpus slice under the bench
+/// schema, as `cockatrice-bench index --limit 1000 --ram-mb 1` wrote them in format version N,
+/// two segments with full blocks: version 1 packs full postings blocks in `BitPacker`'s
+/// sequential layout, version 2 in `LanePacker`'s lanes with variable-byte skip entries.
 @Suite struct FormatCompatibilityTests {
-    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/format-v1")
+    static func fixture(_ version: UInt16) -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/format-v\(version)")
+    }
 
     /// The format version in the header of every postings file of the index at `dir`.
     func postingsVersions(_ dir: String) throws -> Set<UInt16> {
@@ -39,15 +42,17 @@ import Testing
         return byId
     }
 
-    @Test func aVersionOneIndexSearchesLikeANewOneAndMergesIntoTheCurrentFormat() throws {
+    @Test(arguments: [1, 2] as [UInt16])
+    func anOlderIndexSearchesLikeANewOneAndMergesIntoTheCurrentFormat(version: UInt16) throws {
         let registry = try builtinRegistry()
         let config = try IndexConfigLoader(registry: registry).load(text: Paths.text(Paths.shared.appendingPathComponent("bench/schema.yaml")))
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("format-v1-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("format-v\(version)-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let old = root + "/old"
-        try FileManager.default.copyItem(atPath: Self.fixture.path, toPath: old)
-        #expect(try postingsVersions(old) == [1])
+        try FileManager.default.copyItem(atPath: Self.fixture(version).path, toPath: old)
+        #expect(try postingsVersions(old) == [version])
+        #expect(version < FileHeader.formatVersion)
 
         let entries = Array(try CorpusSliceTests.load().prefix(1_000))
         let fresh = try open(root + "/new", config: config, registry: registry)

@@ -164,7 +164,7 @@ import Testing
         out.writeBytes([UInt8](repeating: 0, count: padding))
         let file = ReadOnlyFile(path: "crafted.doc", copying: out.bytes)
         let info = TermInfo(docFreq: 384, totalTermFreq: 384, postingsOffset: 0, positionsOffset: 0)
-        return try PostingsIterator(info: info, docFile: file, posFile: nil, codec: IdentityCodec(), hasNorms: false, inLanes: true)
+        return try PostingsIterator(info: info, docFile: file, posFile: nil, codec: IdentityCodec(), hasNorms: false, inLanes: true, skipColumns: false)
     }
 
     @Test(arguments: [0, 64], [UInt64(Int32.max), UInt64(Int32.max) - 1])
@@ -177,6 +177,67 @@ import Testing
             Issue.record("no error for skip data past the document id range")
         } catch let error as SegmentError {
             #expect("\(error)".contains("crafted.doc"))
+        }
+    }
+}
+
+/// Skip columns (format 3) that are damaged in ways a checksum would not see (a crafted file)
+/// are typed errors naming the file, never a trap and never a cursor sent backwards: a bad
+/// offset width or column length when the cursor is made, a last document past the id range or
+/// not above the one before when its block is reached, whether stepped to or leapt over.
+@Suite struct HostileSkipColumnsTests {
+    /// A `.doc` image for a term in 384 documents (three full blocks, no positions or norms)
+    /// whose skip columns hold `lastDocs`; `width` is the offset width byte and `extra` bytes
+    /// are appended to the columns (a length that does not match).
+    func iterator(lastDocs: [UInt32], width: UInt8 = 4, extra: Int = 0) throws -> PostingsIterator {
+        var skip = DataOutput()
+        skip.writeByte(width)
+        for d in lastDocs { skip.writeUInt32(d) }
+        for _ in lastDocs { skip.writeUInt32(0) }  // data offsets
+        for _ in lastDocs { skip.writeUInt32(1) }  // max frequencies
+        skip.writeBytes([UInt8](repeating: 0, count: extra))
+        var out = DataOutput()
+        out.writeVInt(skip.count)
+        out.writeBytes(skip.bytes)
+        out.writeBytes([UInt8](repeating: 0, count: 64))
+        let info = TermInfo(docFreq: 384, totalTermFreq: 384, postingsOffset: 0, positionsOffset: 0)
+        return try PostingsIterator(info: info, docFile: ReadOnlyFile(path: "crafted.doc", copying: out.bytes), posFile: nil,
+                                    codec: IdentityCodec(), hasNorms: false, inLanes: true, skipColumns: true)
+    }
+
+    func expectCorruption(_ body: () throws -> Void) {
+        var caught: (any Error)?
+        do { try body() } catch { caught = error }
+        #expect((caught as? SegmentError).map { "\($0)".contains("crafted.doc") } == true, "no error naming the file: \(String(describing: caught))")
+    }
+
+    @Test func wellFormedColumnsLeadToTheBlockHoldingATarget() throws {
+        var postings = try iterator(lastDocs: [127, 1000, 5000])
+        #expect(try postings.advanceShallow(to: 900) == 1000)
+        #expect(try postings.advanceShallow(to: 4000) == 5000)
+        // Past the end: the last block, below the target.
+        #expect(try postings.advanceShallow(to: 6000) == 5000)
+    }
+
+    @Test func aBadWidthOrLengthIsCorruption() {
+        expectCorruption { _ = try iterator(lastDocs: [127, 1000, 5000], width: 3) }
+        expectCorruption { _ = try iterator(lastDocs: [127, 1000, 5000], extra: 1) }
+    }
+
+    @Test(arguments: [[127, 50, 5000], [127, 1000, UInt32(Int32.max)], [127, UInt32.max, 5000], [127, 1000, 1000]] as [[UInt32]])
+    func lastDocumentsOutOfRangeOrOrderAreCorruption(lastDocs: [UInt32]) {
+        for target in [Int32.max, 3000, 128] {
+            expectCorruption {
+                var postings = try iterator(lastDocs: lastDocs)
+                var last: Int32 = -1
+                while true {
+                    let wanted = last == -1 ? target : last + 1
+                    let next = try postings.advanceShallow(to: wanted)
+                    if next < wanted { break }
+                    #expect(next > last, "a cursor sent backwards: \(next) after \(last)")
+                    last = next
+                }
+            }
         }
     }
 }
@@ -199,7 +260,7 @@ import Testing
         let info = TermInfo(docFreq: 2, totalTermFreq: 6, postingsOffset: 0, positionsOffset: 0)
         return try PostingsIterator(info: info, docFile: ReadOnlyFile(path: "crafted.doc", copying: doc.bytes),
                                     posFile: ReadOnlyFile(path: "crafted.pos", copying: pos.bytes),
-                                    codec: IdentityCodec(), hasNorms: false, inLanes: true)
+                                    codec: IdentityCodec(), hasNorms: false, inLanes: true, skipColumns: false)
     }
 
     @Test func aWellFormedChunkDecodes() throws {

@@ -19,6 +19,8 @@ public struct PostingsIterator {
     let hasNorms: Bool
     /// Full blocks in `LanePacker`'s layout (format version 2 on), else `BitPacker`'s.
     let inLanes: Bool
+    /// Skip entries in fixed-width columns (format version 3 on), else variable-byte entries.
+    let skipColumns: Bool
     /// Documents containing the term.
     public let docFreq: Int32
 
@@ -45,6 +47,13 @@ public struct PostingsIterator {
     private var blockIsFull = false
     private var previousLastDoc: Int32 = -1
     private var lastSkipDoc: Int64 = 0
+    // Skip columns (format 3): where the last-document column starts, the width of the offset
+    // columns, the number of blocks, the current block, and what the offsets count from.
+    private var columnsAt = 0
+    private var offsetBytes = 4
+    private var blockCount = 0
+    private var currentBlock = -1
+    private var termPositions = 0
     /// Where a compressed block is decompressed to (allocated on the first one).
     private var scratch: PostingsScratch?
     /// The current full block's bit-packed frequencies (minus one), read one at a time by
@@ -84,9 +93,11 @@ public struct PostingsIterator {
     /// The smallest length-norm id in the current block (0 when unknown: a safe bound).
     public private(set) var blockMinNorm: UInt8 = 0
 
-    init(info: TermInfo, docFile: ReadOnlyFile, posFile: ReadOnlyFile?, codec: any Codec, hasNorms: Bool, inLanes: Bool) throws(SegmentError) {
+    init(info: TermInfo, docFile: ReadOnlyFile, posFile: ReadOnlyFile?, codec: any Codec, hasNorms: Bool, inLanes: Bool,
+         skipColumns: Bool) throws(SegmentError) {
         self.docFile = docFile
         self.inLanes = inLanes
+        self.skipColumns = skipColumns
         self.posFile = posFile
         posBytes = posFile?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
         self.codec = codec
@@ -109,6 +120,7 @@ public struct PostingsIterator {
         fullBlocksLeft = df / 128
         blocksLeft = fullBlocksLeft + (df % 128 > 0 ? 1 : 0)
         nextBlockPositions = info.positionsOffset
+        termPositions = info.positionsOffset
         do {
             try skipInput.seek(info.postingsOffset)
             if fullBlocksLeft > 0 {
@@ -117,6 +129,16 @@ public struct PostingsIterator {
                 skipEnd = skipInput.position + length
                 nextBlockData = skipEnd
                 guard skipEnd <= docFile.count else { throw skipInput.corrupt("skip data past the end of the file") }
+                if skipColumns {
+                    let width = Int(try skipInput.readByte())
+                    guard width == 4 || width == 8 else { throw skipInput.corrupt("skip offsets of \(width) bytes") }
+                    let n = blocksLeft
+                    let expected = 1 + n * (4 + width + (posFile != nil ? width : 0) + 4 + (hasNorms ? 1 : 0))
+                    guard length == expected else { throw skipInput.corrupt("skip columns of \(length) bytes for \(n) blocks, expected \(expected)") }
+                    offsetBytes = width
+                    blockCount = n
+                    columnsAt = skipInput.position
+                }
             } else {
                 nextBlockData = info.postingsOffset
             }
@@ -174,6 +196,10 @@ public struct PostingsIterator {
         if blockIsFull { fullBlocksLeft -= 1 }
         decoded = false
         positionsReady = false
+        if hasSkip && skipColumns {
+            try readColumns(currentBlock + 1)
+            return
+        }
         if hasSkip {
             if readSkipEntryFast() {
                 blockLastDoc = Int32(lastSkipDoc)
@@ -192,6 +218,77 @@ public struct PostingsIterator {
             }
             blockLastDoc = Int32(lastSkipDoc)
         }
+    }
+
+    /// Makes block `j` current from the skip columns (`moveToNextBlock` has done the rest).
+    /// The columns were checked to lie inside the file when the cursor was made.
+    @inline(__always)
+    private mutating func readColumns(_ j: Int) throws(SegmentError) {
+        guard let base = docFile.bytes.baseAddress, j < blockCount else {
+            throw SegmentError.corrupt(file: docFile.path, reason: "skip entry \(j) past the skip columns")
+        }
+        let n = blockCount
+        let w = offsetBytes
+        @inline(__always) func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+        @inline(__always) func offset(_ at: Int) -> UInt64 {
+            w == 4 ? UInt64(u32(at)) : UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+        }
+        let last = u32(columnsAt &+ 4 &* j)
+        var at = columnsAt &+ 4 &* n
+        let data = offset(at &+ w &* j)
+        at &+= w &* n
+        var positions: UInt64 = 0
+        if posFile != nil {
+            positions = offset(at &+ w &* j)
+            at &+= w &* n
+        }
+        let maxFreq = u32(at &+ 4 &* j)
+        at &+= 4 &* n
+        // Last documents ascend (a damaged column that does not would send the cursor back).
+        guard last < UInt32(Int32.max), Int32(last) > previousLastDoc, maxFreq <= UInt32(Int32.max), data <= UInt64(docFile.count),
+              positions <= UInt64(Int.max / 2) else {
+            throw SegmentError.corrupt(file: docFile.path, reason: "skip entry \(j): last document \(last), data at \(data), frequency \(maxFreq)")
+        }
+        currentBlock = j
+        blockLastDoc = Int32(last)
+        blockData = skipEnd &+ Int(data)
+        blockPositions = termPositions &+ Int(positions)
+        blockMaxFreq = Int32(maxFreq)
+        blockMinNorm = hasNorms ? base.load(fromByteOffset: at &+ j, as: UInt8.self) : 0
+    }
+
+    /// `passEntries` over the skip columns: the first block after the current one whose last
+    /// document reaches `target` (the last block at most), found by comparing last documents
+    /// only, a few in turn and then by halving; the blocks before it are passed over.
+    @inline(__always)
+    private mutating func passColumns(before target: Int32) {
+        guard let base = docFile.bytes.baseAddress else { return }
+        @inline(__always) func last(_ j: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: columnsAt &+ 4 &* j, as: UInt32.self)) }
+        let t = UInt32(target)
+        let end = blockCount - 1
+        var j = currentBlock + 1
+        // Out-of-range (damaged) last documents compare as large: never passed over, they are
+        // reported when read.
+        let near = min(j + 8, end)
+        while j < near && last(j) < t { j += 1 }
+        if j == near && j < end && last(j) < t {
+            var lo = j + 1, hi = end
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if last(mid) < t { lo = mid + 1 } else { hi = mid }
+            }
+            j = lo
+        }
+        let passed = j - (currentBlock + 1)
+        // Passed blocks must end, ascending, before the target; anything else (damaged columns)
+        // is left to `moveToNextBlock`, which reports it.
+        guard passed > 0, last(j - 1) < t, Int64(last(j - 1)) > Int64(blockLastDoc) else { return }
+        blocksLeft -= passed
+        fullBlocksLeft = max(fullBlocksLeft - passed, 0)
+        currentBlock = j - 1
+        blockLastDoc = Int32(truncatingIfNeeded: last(j - 1))
+        decoded = false
+        positionsReady = false
     }
 
     /// Reads the next skip entry straight from memory when it surely lies inside the skip data
@@ -480,6 +577,10 @@ public struct PostingsIterator {
     /// the end of the skip data or at anything out of range.
     @inline(__always)
     private mutating func passEntries(before target: Int32) {
+        if skipColumns {
+            passColumns(before: target)
+            return
+        }
         guard let base = skipInput.bytes.baseAddress, skipEnd <= skipInput.bytes.count else { return }
         let hasPositions = posFile != nil
         var p = skipInput.position

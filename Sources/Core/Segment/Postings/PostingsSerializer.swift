@@ -12,10 +12,20 @@
 /// tail (df % 128 documents): vint((docDelta - 1) << 1 | freq == 1), [vint freq]
 /// ```
 ///
-/// A skip entry per full block and one for a non-empty tail: `vint lastDocDelta,
-/// vint docBytes, [vint posBytes], vint maxFreq, [u8 minNormId]`: where the block ends and
-/// its impacts (largest frequency, smallest length norm), so a query can skip blocks whatever
-/// monotone weighting it uses (Lucene's impacts).
+/// A skip entry per full block and one for a non-empty tail: where the block ends, where its
+/// data and positions start, and its impacts (largest frequency, smallest length norm), so a
+/// query can skip blocks whatever monotone weighting it uses (Lucene's impacts). Since format
+/// version 3 the entries are fixed-width columns, so a cursor finds the block holding a target
+/// by comparing last documents, reading nothing else of the blocks it passes:
+///
+/// ```
+/// u8 offsetBytes (4, or 8 when the term's data or positions pass 4 GiB),
+/// u32 lastDoc x n, offset dataStart x n (from the first block), [offset posStart x n
+/// (from the term's positions)], u32 maxFreq x n, [u8 minNormId x n]      n = blocks
+/// ```
+///
+/// (Versions 1 and 2: per block `vint lastDocDelta, vint docBytes, [vint posBytes],
+/// vint maxFreq, [u8 minNormId]`, read by `PostingsIterator` for those files.)
 ///
 /// `.pos`: one positions chunk per block (and tail), a `BlockCompression` block whose payload is
 /// `PositionsCodec`.
@@ -33,6 +43,12 @@ struct PostingsSerializer {
     private var deltas = [UInt32](repeating: 0, count: 128)
     private var freqBuffer = [UInt32](repeating: 0, count: 128)
     private var positionDeltas: [UInt32] = []
+    /// The skip columns of the term being written, one entry per block.
+    private var skipLastDocs: [UInt32] = []
+    private var skipDataStarts: [Int] = []
+    private var skipPosStarts: [Int] = []
+    private var skipMaxFreqs: [UInt32] = []
+    private var skipMinNorms: [UInt8] = []
 
     init(codec: any Codec, hasPositions: Bool, hasNorms: Bool) {
         self.compression = BlockCompression(codec: codec)
@@ -60,8 +76,12 @@ struct PostingsSerializer {
         positionsOut.removeAll()
         let fullBlocks = df / Self.blockSize
         var previous: Int64 = -1
-        var lastSkipDoc: Int64 = 0
         var posIndex = 0
+        skipLastDocs.removeAll(keepingCapacity: true)
+        skipDataStarts.removeAll(keepingCapacity: true)
+        skipPosStarts.removeAll(keepingCapacity: true)
+        skipMaxFreqs.removeAll(keepingCapacity: true)
+        skipMinNorms.removeAll(keepingCapacity: true)
         var start = 0
         while start < df {
             let end = min(start + Self.blockSize, df)
@@ -106,16 +126,16 @@ struct PostingsSerializer {
                 posIndex += count
             }
             if fullBlocks > 0 {
-                skip.writeVInt(UInt64(previous - lastSkipDoc))
-                lastSkipDoc = previous
-                skip.writeVInt(body.count - bodyStart)
-                if hasPositions { skip.writeVInt(positionsOut.count - posStart) }
-                skip.writeVInt(UInt64(maxFreq))
-                if hasNorms { skip.writeByte(norms == nil ? 0 : minNorm) }
+                skipLastDocs.append(UInt32(previous))
+                skipDataStarts.append(bodyStart)
+                skipPosStarts.append(posStart)
+                skipMaxFreqs.append(maxFreq)
+                skipMinNorms.append(norms == nil ? 0 : minNorm)
             }
             start = end
         }
         if fullBlocks > 0 {
+            writeSkipColumns()
             var header = DataOutput()
             header.writeVInt(skip.count)
             try docOutput.write(header)
@@ -124,6 +144,23 @@ struct PostingsSerializer {
         try docOutput.write(body)
         if hasPositions, let posOutput { try posOutput.write(positionsOut) }
         return TermInfo(docFreq: Int32(df), totalTermFreq: ttf, postingsOffset: postingsOffset, positionsOffset: positionsOffset)
+    }
+
+    /// The skip entries as columns (the layout above), into `skip`.
+    private mutating func writeSkipColumns() {
+        skip.removeAll()
+        let wide = body.count > Int(UInt32.max) || positionsOut.count > Int(UInt32.max)
+        skip.writeByte(wide ? 8 : 4)
+        for d in skipLastDocs { skip.writeUInt32(d) }
+        func offsets(_ list: [Int]) {
+            for o in list {
+                if wide { skip.writeUInt64(UInt64(o)) } else { skip.writeUInt32(UInt32(o)) }
+            }
+        }
+        offsets(skipDataStarts)
+        if hasPositions { offsets(skipPosStarts) }
+        for f in skipMaxFreqs { skip.writeUInt32(f) }
+        if hasNorms { skip.writeBytes(skipMinNorms) }
     }
 
     private mutating func writeBlock() throws {
