@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// BM25 per field, summed over fields by the executor (the project's `bm25f`, and
 /// `whoosh.scoring.BM25F`): the formula of Lucene and tantivy, so scores can be checked
@@ -71,7 +72,7 @@ public struct BM25Scorer: TermScorer {
         self.k1 = k1
         self.b = b
         self.averageFieldLength = averageFieldLength
-        cache = BM25NormTable(k1: k1, b: b, averageFieldLength: averageFieldLength)
+        cache = BM25NormTable.shared(k1: k1, b: b, averageFieldLength: averageFieldLength)
     }
 
     public func score(termFrequency: UInt32, fieldLength: UInt32) -> Float {
@@ -111,4 +112,26 @@ final class BM25NormTable: @unchecked Sendable {
     }
 
     deinit { values.deallocate() }
+
+    /// The table for these parameters, computed once and shared: every term of every query
+    /// needs one, and 256 divisions cost a rare term's query about 4% of its time. The
+    /// average length changes with the index, so old tables are dropped when many collect.
+    static func shared(k1: Float, b: Float, averageFieldLength: Float) -> BM25NormTable {
+        let key = Key(k1: k1.bitPattern, b: b.bitPattern, averageFieldLength: averageFieldLength.bitPattern)
+        if let table = tables.withLock({ $0[key] }) { return table }
+        let table = BM25NormTable(k1: k1, b: b, averageFieldLength: averageFieldLength)
+        tables.withLock { tables in
+            if tables.count >= 64 { tables.removeAll(keepingCapacity: true) }
+            tables[key] = table
+        }
+        return table
+    }
+
+    private struct Key: Hashable {
+        let k1: UInt32
+        let b: UInt32
+        let averageFieldLength: UInt32
+    }
+
+    private static let tables = Mutex<[Key: BM25NormTable]>([:])
 }
