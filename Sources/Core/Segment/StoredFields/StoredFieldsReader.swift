@@ -13,7 +13,10 @@ public struct StoredField: Sendable, Equatable {
 
 /// Random access to the stored fields of a segment's documents: binary search of the chunk
 /// index (on the heap, one entry per chunk), then one chunk decoded.
-public struct StoredFieldsReader: Sendable {
+///
+/// A class: loading a page's hits reads it once per hit, and a copy of a struct of arrays, a
+/// file and a codec retained and released each of them.
+public final class StoredFieldsReader: Sendable {
     let file: VerifiedFile
     let codec: any Codec
     let firstDocs: [Int]
