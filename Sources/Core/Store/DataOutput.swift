@@ -96,7 +96,7 @@ public struct DataInput {
 
     @inlinable
     mutating func need(_ n: Int) throws(StoreError) {
-        if n < 0 || n > bytes.count - position {
+        if n < 0 || position < 0 || n > bytes.count - position {
             throw StoreError.corrupt(path: file, offset: position, reason: "read of \(n) bytes past the end (\(bytes.count))")
         }
     }
@@ -135,7 +135,7 @@ public struct DataInput {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard position < bytes.count else {
+            guard position >= 0 && position < bytes.count else {
                 throw StoreError.corrupt(path: file, offset: position, reason: "truncated variable-length integer")
             }
             let b = bytes[position]

@@ -246,7 +246,7 @@ public struct PostingsIterator {
         at &+= 4 &* n
         // Last documents ascend (a damaged column that does not would send the cursor back).
         guard last < UInt32(Int32.max), Int32(last) > previousLastDoc, maxFreq <= UInt32(Int32.max), data <= UInt64(docFile.count),
-              positions <= UInt64(Int.max / 2) else {
+              positions <= UInt64(posBytes.count) else {
             throw SegmentError.corrupt(file: docFile.path, reason: "skip entry \(j): last document \(last), data at \(data), frequency \(maxFreq)")
         }
         currentBlock = j
@@ -410,6 +410,7 @@ public struct PostingsIterator {
                 blockFreqSum = sum
                 last = blockLast
                 guard last < Int64(Int32.max) else { throw input.corrupt("document id overflow") }
+                guard !hasSkip || last <= Int64(blockLastDoc) else { throw input.corrupt("block past its skip entry's last document") }
                 count = 128
             } else {
                 packedFreqs = nil
@@ -421,6 +422,7 @@ public struct PostingsIterator {
                     buffer[i] = UInt32(last)
                     buffer[128 + i] = v & 1 == 1 ? 1 : UInt32(truncatingIfNeeded: try input.readVInt(max: Int(Int32.max)))
                 }
+                guard !hasSkip || last <= Int64(blockLastDoc) else { throw input.corrupt("block past its skip entry's last document") }
                 count = n
                 var sum = 0
                 for i in 0..<n { sum += Int(buffer[128 + i]) }
@@ -469,7 +471,7 @@ public struct PostingsIterator {
                 BitPacker.unpack128Docs(payload, bits: docBits, last: &last, into: d)
             }
         }
-        guard last < Int64(Int32.max) else { return false }
+        guard last < Int64(Int32.max), !hasSkip || last <= Int64(blockLastDoc) else { return false }
         packedFreqs = payload + docBytes
         packedFreqBits = freqBits
         blockFreqSum = -1
@@ -688,6 +690,9 @@ public struct PostingsIterator {
                 resetPositionCursors()
                 return
             }
+        }
+        guard blockPositions >= 0 && blockPositions <= posBytes.count else {
+            throw SegmentError.corrupt(file: posPath, reason: "positions chunk at \(blockPositions) outside the file")
         }
         var input = DataInput(posBytes, file: posPath, position: blockPositions)
         do {
