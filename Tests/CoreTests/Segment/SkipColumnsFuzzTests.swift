@@ -6,17 +6,6 @@ import Testing
 // damaged (columns, blocks, positions) a cursor throws or goes on, but never traps, never
 // loops and never returns a document at or below the one before.
 
-private final class MemWritable: WritableFile {
-    let path: String
-    var data: [UInt8] = []
-    init(_ path: String) { self.path = path }
-    var size: Int { data.count }
-    func write(_ bytes: UnsafeRawBufferPointer) throws(StoreError) { data.append(contentsOf: bytes) }
-    func sync() throws(StoreError) {}
-    func truncate(to size: Int) throws(StoreError) { data.removeLast(data.count - size) }
-    func close() throws(StoreError) {}
-}
-
 private struct FuzzRng {
     var state: UInt64
     mutating func next(_ n: Int) -> Int {
@@ -65,8 +54,9 @@ private func buildPostings(seed: UInt64) throws -> Built {
     }
     let norms = [UInt8]((0...Int(d)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
     var ser = PostingsSerializer(codec: IdentityCodec(), hasPositions: hasPositions, hasNorms: hasNorms)
-    let docFile = MemWritable("f.doc"), posFile = MemWritable("f.pos")
-    let docOut = IndexOutput(file: docFile), posOut = IndexOutput(file: posFile)
+    let io = SimulatedFileIO()
+    let docOut = IndexOutput(file: try io.openForWriting("f.doc", truncate: true))
+    let posOut = IndexOutput(file: try io.openForWriting("f.pos", truncate: true))
     // Some leading bytes so offsets are not 0.
     try docOut.write([1, 2, 3])
     try posOut.write([9])
@@ -82,7 +72,7 @@ private func buildPostings(seed: UInt64) throws -> Built {
     }
     try docOut.finish(sync: false)
     try posOut.finish(sync: false)
-    return Built(doc: docFile.data, pos: posFile.data, info: info, docs: docs, freqs: freqs, positions: positions,
+    return Built(doc: io.contents("f.doc") ?? [], pos: io.contents("f.pos") ?? [], info: info, docs: docs, freqs: freqs, positions: positions,
                  hasPositions: hasPositions, hasNorms: hasNorms)
 }
 

@@ -299,7 +299,7 @@ public struct PostingsIterator {
         let start = skipInput.position
         guard skipEnd - start >= 41, skipEnd <= skipInput.bytes.count, let base = skipInput.bytes.baseAddress else { return false }
         var p = start
-        @inline(__always) func vint() -> UInt64? { Self.vint(base, at: &p) }
+        @inline(__always) func vint() -> UInt64? { Self.vint(base, at: &p, end: skipEnd) }
         guard let docDelta = vint(), docDelta <= UInt64(Int32.max),
               let dataDelta = vint(), dataDelta <= UInt64(docFile.count) else { return false }
         var posDelta: UInt64 = 0
@@ -324,13 +324,13 @@ public struct PostingsIterator {
         return true
     }
 
-    /// A vint straight from memory at `p` (moved past it), nil past ten bytes; the caller has
-    /// checked that ten bytes are readable.
+    /// A vint straight from memory at `p` (moved past it), nil past ten bytes or at `end`
+    /// (the first byte it may not read).
     @inline(__always)
-    private static func vint(_ base: UnsafeRawPointer, at p: inout Int) -> UInt64? {
+    private static func vint(_ base: UnsafeRawPointer, at p: inout Int, end: Int) -> UInt64? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        while shift < 64 {
+        while shift < 64 && p < end {
             let b = base.load(fromByteOffset: p, as: UInt8.self)
             p &+= 1
             result |= UInt64(b & 0x7F) &<< shift
@@ -590,7 +590,7 @@ public struct PostingsIterator {
         var data = nextBlockData
         var positions = nextBlockPositions
         var passed = 0
-        @inline(__always) func vint() -> UInt64? { Self.vint(base, at: &p) }
+        @inline(__always) func vint() -> UInt64? { Self.vint(base, at: &p, end: skipEnd) }
         // Each entry is at most 41 bytes (four vints of up to 10 and a norm byte).
         while blocksLeft - passed > 1 && skipEnd - p >= 41 {
             let entry = p
@@ -679,11 +679,11 @@ public struct PostingsIterator {
     /// Locates the current block's positions chunk (decompressing it only when it was
     /// compressed) and resets the cursors.
     private mutating func preparePositions() throws(SegmentError) {
-        if let base = posBytes.baseAddress, blockPositions >= 0, posBytes.count - blockPositions >= 10 {
+        if let base = posBytes.baseAddress, blockPositions >= 0 {
             // The common chunk, stored uncompressed and well formed, located in place: a
             // `DataInput` would retain and release the file's path for every block.
             var p = blockPositions
-            if let header = Self.vint(base, at: &p), header & 1 == 0, header >> 1 <= 1 << 30, Int(header >> 1) <= posBytes.count - p {
+            if let header = Self.vint(base, at: &p, end: posBytes.count), header & 1 == 0, header >> 1 <= 1 << 30, Int(header >> 1) <= posBytes.count - p {
                 posStart = p
                 posEnd = p + Int(header >> 1)
                 positionsInChunk = false
@@ -789,25 +789,15 @@ public struct PostingsIterator {
             // Variable-byte values read in place, each checked to end inside the payload.
             var p = posVIntOffset
             let end = posEnd
-            @inline(__always) func vint() -> UInt32? {
-                var v: UInt32 = 0
-                var shift: UInt32 = 0
-                while p < end && shift < 35 {
-                    let b = base.load(fromByteOffset: p, as: UInt8.self)
-                    p &+= 1
-                    v |= UInt32(truncatingIfNeeded: b & 0x7F) &<< shift
-                    if b < 0x80 { return v }
-                    shift &+= 7
-                }
-                return nil
-            }
             while posVIntIndex < r {
-                guard vint() != nil else { throw SegmentError.corrupt(file: posPath, reason: "position past the chunk at offset \(p)") }
+                guard Self.vint(base, at: &p, end: end) != nil else { throw SegmentError.corrupt(file: posPath, reason: "position past the chunk at offset \(p)") }
                 posVIntIndex += 1
             }
             while k < n {
-                guard let v = vint() else { throw SegmentError.corrupt(file: posPath, reason: "position past the chunk at offset \(p)") }
-                outBase[k] = v
+                guard let v = Self.vint(base, at: &p, end: end) else {
+                    throw SegmentError.corrupt(file: posPath, reason: "position past the chunk at offset \(p)")
+                }
+                outBase[k] = UInt32(truncatingIfNeeded: v)
                 k += 1
                 posVIntIndex += 1
             }
